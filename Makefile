@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` (all notebooks, all figures) and `make test`.
+# Both create the virtual environment .venv on first use, pinned by requirements.lock.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.aidlab-installed
+
+.PHONY: all setup run test store benchmark clean-build
+
+all: run
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/aidlab run
+
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+test: $(STAMP)
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Re-execute the notebooks with their default parameters and store the outputs (nbval's oracle).
+store: $(STAMP)
+	$(BIN)/aidlab run --store
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py
+
+clean-build:
+	rm -rf build

@@ -1,0 +1,120 @@
+"""The `aidlab` command: run the notebooks, manage the manifest, and run each pipeline step on files."""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from .errors import AidlabError
+
+DEFAULT_CORPUS = "seeds"
+DEFAULT_BUILD = "build"
+DEFAULT_FIGURES = "figures"
+
+
+def _project_root() -> Path:
+    """The folder holding notebooks/ (the current directory or one of its parents)."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "notebooks").is_dir() and (folder / "pyproject.toml").exists():
+            return folder
+    return here
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_notebooks, store_outputs
+
+    root = _project_root()
+    notebooks = Path(args.notebooks or root / "notebooks")
+    build = Path(args.build or root / DEFAULT_BUILD)
+    if args.store:
+        if args.corpus or args.figures or args.lang != "en":
+            raise AidlabError("--store runs the notebooks with their own default parameters; drop --corpus/--figures/--lang")
+        params: dict = {}
+    else:
+        params = {
+            "corpus_dir": str(Path(args.corpus or root / DEFAULT_CORPUS).resolve()),
+            "out_dir": str((build / "tables").resolve()),
+            "figures_dir": str(Path(args.figures or root / DEFAULT_FIGURES).resolve()),
+            "lang": args.lang,
+        }
+    results = run_notebooks(notebooks, build / "notebooks", params, only=args.only,
+                            progress=lambda m: print(m, file=sys.stderr, flush=True))
+    if args.store:
+        store_outputs(results)
+        print(f"stored outputs of {len(results)} notebook(s) back into {notebooks}", file=sys.stderr)
+    print(f"ran {len(results)} notebook(s); executed copies in {build / 'notebooks'}", file=sys.stderr)
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from .manifest import update_manifest
+
+    manifest = update_manifest(args.folder)
+    print(f"{Path(args.folder) / 'manifest.csv'}: {len(manifest)} file(s) listed", file=sys.stderr)
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from .load import DOCUMENT_COLUMNS, read_documents
+
+    docs = read_documents(args.paths, on_error="flag")
+    cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
+    _write_csv(docs[cols], args.out)
+    return 0 if docs["usable"].all() else 3
+
+
+def _write_csv(df, out: str) -> None:
+    """Write a table as CSV to a path (atomically) or to stdout for '-'."""
+    if out == "-":
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    from .io import atomic_path
+
+    with atomic_path(out) as tmp:
+        df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aidlab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute notebooks/NN_*.ipynb in order with papermill (the main job)")
+    run.add_argument("--corpus", help=f"folder of source documents (default: {DEFAULT_CORPUS}/)")
+    run.add_argument("--figures", help=f"where figures and paper tables go (default: {DEFAULT_FIGURES}/)")
+    run.add_argument("--build", help=f"build folder for executed notebooks and tables (default: {DEFAULT_BUILD}/)")
+    run.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/)")
+    run.add_argument("--lang", choices=["en", "zh"], default="en", help="language of figure labels")
+    run.add_argument("--only", nargs="+", metavar="NN", help="run only notebooks whose name starts with these prefixes")
+    run.add_argument("--store", action="store_true",
+                     help="after a successful run with default parameters, copy outputs back into notebooks/ (updates nbval's oracle)")
+    run.set_defaults(func=cmd_run)
+
+    man = sub.add_parser("manifest", help="add new files of a corpus folder to its manifest.csv (never changes listed rows)")
+    man.add_argument("folder")
+    man.set_defaults(func=cmd_manifest)
+
+    docs = sub.add_parser("documents", help="load files/folders and write the documents table (without text)")
+    docs.add_argument("paths", nargs="+")
+    docs.add_argument("--out", default="-", help="CSV path, or - for stdout (default)")
+    docs.set_defaults(func=cmd_documents)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = lambda msg, cat, *a, **k: print(f"aidlab: warning: {msg}", file=sys.stderr)
+        try:
+            return args.func(args)
+        except AidlabError as exc:
+            print(f"aidlab: error: {exc}", file=sys.stderr)
+            return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Which Chinese script a text is written in, and conversion of Traditional to Simplified with OpenCC.
+
+A character is *Traditional-only* when OpenCC's t2s changes it, *Simplified-only* when s2t changes it.
+Their shares decide the script; conversion is done character by character so that every output
+character still sits at the offset of the character it came from (the provenance map relies on it).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import opencc
+
+#: Share of script-specific characters a script needs to be called that script (else "mixed").
+DOMINANCE = 0.9
+#: Fewer script-specific characters than this and the script is "undetermined".
+MIN_EVIDENCE = 5
+
+SCRIPTS = {
+    "simplified": "Simplified Chinese characters dominate (≥90% of script-specific characters).",
+    "traditional": "Traditional Chinese characters dominate (≥90% of script-specific characters).",
+    "mixed": "Both scripts present, neither reaching 90% of script-specific characters.",
+    "undetermined": f"Fewer than {MIN_EVIDENCE} characters that differ between the scripts.",
+}
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=65536)
+def to_simplified_char(ch: str) -> str:
+    """Simplified form of one character (itself when it has none or is not Chinese)."""
+    out = _t2s().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+@lru_cache(maxsize=65536)
+def _is_traditional_only(ch: str) -> bool:
+    return to_simplified_char(ch) != ch
+
+
+@lru_cache(maxsize=65536)
+def _is_simplified_only(ch: str) -> bool:
+    out = _s2t().convert(ch)
+    return len(out) == 1 and out != ch
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """Count (Traditional-only, Simplified-only) characters in a text."""
+    counts = Counter(ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    trad = sum(n for ch, n in counts.items() if _is_traditional_only(ch))
+    simp = sum(n for ch, n in counts.items() if _is_simplified_only(ch))
+    return trad, simp
+
+
+def detect_script(text: str) -> str:
+    """Classify a text as simplified, traditional, mixed or undetermined (keys of SCRIPTS)."""
+    trad, simp = script_counts(text)
+    total = trad + simp
+    if total < MIN_EVIDENCE:
+        return "undetermined"
+    if trad / total >= DOMINANCE:
+        return "traditional"
+    if simp / total >= DOMINANCE:
+        return "simplified"
+    return "mixed"
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional to Simplified, keeping the length so offsets stay valid.
+
+    OpenCC's phrase-aware conversion is used when it preserves the length (it almost always does);
+    otherwise the text is converted one character at a time.
+    """
+    out = _t2s().convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(to_simplified_char(ch) for ch in text)

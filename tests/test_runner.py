@@ -1,0 +1,84 @@
+"""The notebook runner: order, parameters, executed copies in the build folder, and clear failures."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from aidlab.errors import NotebookRunError
+from aidlab.runner import numbered_notebooks, run_notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _notebook(path: Path, *sources: str, params: str = 'greeting = "default"') -> None:
+    nb = new_notebook()
+    cell = new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell] + [new_code_cell(s) for s in sources]
+    nbformat.write(nb, str(path))
+
+
+def test_runs_numbered_notebooks_in_order_with_parameters(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _notebook(nbs / "02_second.ipynb", "open('order.txt', 'a').write('2' + greeting + '\\n')")
+    _notebook(nbs / "01_first.ipynb", "open('order.txt', 'a').write('1' + greeting + '\\n')")
+    _notebook(nbs / "scratch.ipynb", "raise SystemExit('unnumbered notebooks are not run')")
+    source_before = (nbs / "01_first.ipynb").read_bytes()
+    messages: list[str] = []
+    results = run_notebooks(nbs, tmp_path / "build", {"greeting": "hi"}, progress=messages.append)
+    assert [r.source.name for r in results] == ["01_first.ipynb", "02_second.ipynb"]
+    assert (nbs / "order.txt").read_text() == "1hi\n2hi\n"
+    assert (nbs / "01_first.ipynb").read_bytes() == source_before  # sources untouched
+    executed = nbformat.read(str(tmp_path / "build" / "01_first.ipynb"), as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    assert any("[2/2]" in m for m in messages)
+
+
+def test_failure_names_notebook_and_cell(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _notebook(nbs / "01_ok.ipynb", "x = 1")
+    _notebook(nbs / "02_broken.ipynb", "y = 2", "1 / 0")
+    _notebook(nbs / "03_never.ipynb", "open('ran.txt', 'w').write('no')")
+    with pytest.raises(NotebookRunError) as info:
+        run_notebooks(nbs, tmp_path / "build", {}, progress=lambda m: None)
+    message = str(info.value)
+    assert "02_broken.ipynb" in message
+    assert "cell 2" in message and "ZeroDivisionError" in message
+    assert not (nbs / "ran.txt").exists()
+    assert not (tmp_path / "build" / "02_broken.ipynb").exists()  # no half-written output
+    assert (tmp_path / "build" / "02_broken.failed.ipynb").exists()
+
+
+def test_no_notebooks_is_an_error(tmp_path):
+    with pytest.raises(NotebookRunError, match="no numbered notebooks"):
+        numbered_notebooks(tmp_path)
+
+
+def test_project_notebooks_have_a_parameters_cell():
+    for path in numbered_notebooks(ROOT / "notebooks"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, path.name
+        source = "".join(tagged[0]["source"])
+        for name in ("corpus_dir", "out_dir", "figures_dir", "lang"):
+            assert name in source, (path.name, name)
+
+
+def test_cli_reports_failure_with_nonzero_exit(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _notebook(nbs / "01_broken.ipynb", "raise ValueError('bad corpus')")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aidlab.cli", "run", "--notebooks", str(nbs), "--build", str(tmp_path / "b")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert "01_broken.ipynb" in proc.stderr and "ValueError: bad corpus" in proc.stderr
