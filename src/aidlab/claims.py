@@ -1,0 +1,320 @@
+"""Claims: every figure of an article as a typed, interval-valued record traceable to its characters.
+
+One row per mention of a quantity in a cleaned document's headline or body. The extractor reads
+Arabic and Chinese numerals with multipliers (万/亿/千), the measure word or unit after them, the
+qualifier around them (超过/近/余/多/以上/左右 …, read as intervals by `aidlab.intervals`), the time
+scope of the sentence, and what is counted (subject phrase and a metric from `aidlab.taxonomy`).
+Dates, years, clock times, ordinals, names with numerals, formulas, citation marks and numbers
+without a unit are not claims. A figure touching a byte lost to mojibake is flagged `damaged` and its
+value left unknown, bounded only by what the surviving digits allow.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .clean import CleanDocument
+from .intervals import QUALIFIER_READINGS, Bounds, qualified_bounds
+from .normalize import Sentence
+from .numerals import parse_arabic, parse_chinese_numeral
+from .taxonomy import METRIC_BY_KEY, classify
+
+# --- the pattern ------------------------------------------------------------------------------
+
+#: Measure words and units a figure may carry, longest first. 年/月/日/号/时 are read only to
+#: recognise dates, years and time scopes, which are not claims.
+UNITS = sorted("""
+人次 台次 例次 平方米 平方公里 平米 公里 千米 个月 小时 个百分点 万人次
+人 名 位 个 家 所 项 批 支 场 种 次 例 台 张 对 份 条 辆 轮 县 元 米 岁 天 周 吨 件 套 间 座 处 期 户 篇 门 组 队 站 床 倍 亩 % ‰
+""".split(), key=len, reverse=True)
+UNITS.remove("万人次")
+TIME_UNITS = ("年", "月", "日", "号", "时", "点", "分", "秒")
+MULTIPLIER_VALUES = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "万": 10**4, "亿": 10**8, "千": 10**3}
+PREFIX_QUALIFIERS = sorted((q for q, (k, d) in QUALIFIER_READINGS.items() if q and "before" in d), key=len, reverse=True)
+SUFFIX_QUALIFIERS = sorted((q for q, (k, d) in QUALIFIER_READINGS.items() if q and "after" in d and q not in "余多"),
+                           key=len, reverse=True)
+_CN = "零〇一二两三四五六七八九十百千万亿"
+
+FIGURE = re.compile(
+    rf"""
+    (?P<prefix>{'|'.join(map(re.escape, PREFIX_QUALIFIERS))})?
+    (?P<lost>\?)?
+    (?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千][{_CN}]*)?
+    (?P<q1>余|多)?
+    (?P<mult>万亿|千万|百万|万|亿|千)?
+    (?P<q2>余|多)?
+    [ ]?
+    (?P<unit>/10万|/万|/千|{'|'.join(map(re.escape, UNITS + list(TIME_UNITS)))})?
+    (?P<suffix>{'|'.join(map(re.escape, SUFFIX_QUALIFIERS))})?
+    """,
+    re.VERBOSE,
+)
+
+#: Where a clause starts, for reading the words before a figure (、 is kept: lists share a verb).
+CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!（(）)\n]")
+#: Words stripped from the start of a subject phrase: adverbs and light verbs carry no meaning of their own.
+SUBJECT_PREFIX = re.compile(r"^(?:其中|同时|目前|截至目前|此外|另外|共计|共|累计|先后|已经|已|还|并|再次|分别|均|总|计|达到|达|为|有|开展|实施|完成|提供|建立|组织|投入|新建|帮助)+")
+#: The noun after a figure's unit ends at a verb-like or linking character.
+OBJECT_STOP = re.compile(r"[赴到在对为进开和与及向从于以、，,。；;：:！？!（(”\"\n不]|分别|支援|组团|前往|参与|实施|送|帮扶|来|提供")
+
+SCOPE = re.compile(
+    r"截至(?:目前|今年|去年|\d{4}年(?:\d{1,2}月)?(?:底|末)?)"
+    r"|(?<![较比与同])\d{4}年(?:\d{1,2}月)?(?:上半年|下半年)?(?:以来|来)"
+    r"|(?:近|过去)?[\d一二两三四五六七八九十]+年多?(?:来|以来|间)"
+    r"|近[\d一二两三四五六七八九十]+年"
+    r"|(?:去年|今年|前年)(?:以来)?"
+    r"|(?<![较比与同\d])\d{4}年(?:\d{1,2}月)?(?!\d)"
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One reported figure. Offsets: clean_* index the clean article text, raw_* the raw page."""
+
+    doc_id: str
+    claim_id: str
+    text: str
+    number: str
+    multiplier: int
+    value: float
+    low: float
+    high: float
+    low_inclusive: bool
+    high_inclusive: bool
+    unit: str
+    qualifier: str
+    reading: str
+    metric: str
+    subject: str
+    scope: str
+    damaged: bool
+    section: str
+    sentence: str
+    sentence_no: int
+    clean_start: int
+    clean_end: int
+    raw_start: int
+    raw_end: int
+    raw_text: str
+
+
+CLAIM_COLUMNS: dict[str, str] = {
+    "doc_id": "Document id.",
+    "claim_id": "Claim id, unique in the corpus: <doc_id>#<n>, n counting claims of the document from 1 in text order.",
+    "text": "The figure as it stands in the clean text: qualifier, number, multiplier, unit, trailing qualifier.",
+    "number": "The number as written (Arabic digits, or the Chinese numeral), before the multiplier; kept as text so its precision (42.20 vs 42.2) survives.",
+    "multiplier": "10**4 for 万, 10**8 for 亿, 10**3 for 千 written after Arabic digits; 1 otherwise.",
+    "value": "The figure's point value: number × multiplier (51.4万 → 514000). Empty (NaN) when damaged.",
+    "low": "Lowest true value the text allows under the qualifier's reading and the written precision (see `reading`); -inf/+inf never, 0 is the floor.",
+    "high": "Highest true value the text allows; +inf when unbounded above (超过, 以上).",
+    "low_inclusive": "True when `low` itself is possible.",
+    "high_inclusive": "True when `high` itself is possible.",
+    "unit": "Measure word or unit after the number (名, 人次, 台次, 项, 个, 家, 元, %, /10万 …); for a figure with no unit after it, the unit ending the words before it (门诊诊疗人次超3000万 → 人次).",
+    "qualifier": "The qualifier word(s) around the number (超过, 近, 余, 多, 以上, 左右 …); empty when exact as written.",
+    "reading": "How the figure is read into [low, high]: " + "; ".join(
+        f"{k} = {d}" for k, d in {v[0]: v[1].split(': ', 1)[1] for v in QUALIFIER_READINGS.values()}.items())
+        + "; damaged = a lost leading digit (one lost byte swallows one ASCII digit): the number is read with that digit anywhere from 1 to 9.",
+    "metric": "What the figure counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure).",
+    "subject": "The words naming what is counted: the noun after the unit if there is one (206名专家 → 专家), else the words before the number in its clause (接诊患者51.4万人次 → 接诊患者).",
+    "scope": "Time scope stated in the sentence (3年来, 2024年, 截至2018年底, 2019年以来); empty when none.",
+    "damaged": "True when the figure touches a character lost to mojibake: its value is unknown and only bounded.",
+    "section": "headline or body.",
+    "sentence": "The sentence of the clean text the figure stands in.",
+    "sentence_no": "Index of that sentence in the clean text (0-based).",
+    "clean_start": "Offset of the figure's first character in the clean article text.",
+    "clean_end": "Offset just after the figure's last character in the clean article text.",
+    "raw_start": "Offset of the first raw-page character the figure derives from (decoded text, not bytes).",
+    "raw_end": "Offset just after the last raw-page character the figure derives from.",
+    "raw_text": "The raw page between raw_start and raw_end, untouched (Traditional script, pinyin and mojibake as scraped).",
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _number_value(num: str) -> Decimal:
+    """Value of the written number, Arabic or Chinese."""
+    if num[0].isdigit():
+        return parse_arabic(num)
+    return Decimal(parse_chinese_numeral(num))
+
+
+def _to_float(x: Decimal | None, default: float) -> float:
+    return default if x is None else float(x)
+
+
+def _subject_and_contexts(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(subject phrase, words after the figure to the clause end, words before it) of a figure at text[start:end]."""
+    clause_start = 0
+    for m in CLAUSE_BREAK.finditer(text, max(0, start - 40), start):
+        clause_start = m.end()
+    before = SCOPE.sub("", text[max(clause_start, start - 40):start]).strip()
+    listed = list(re.finditer(r"\d[\u4e00-\u9fff%]{0,3}、", before))
+    if listed:  # in a list (省级40人次、市级50人次) the words start after the previous item
+        before = before[listed[-1].end():]
+    stripped = SUBJECT_PREFIX.sub("", before)
+    before = (stripped or before)[-16:]
+    brk = CLAUSE_BREAK.search(text, end)
+    after_clause = text[end:brk.start() if brk else len(text)][:30]
+    after_text = after_clause.lstrip("“")[:14]
+    stop = OBJECT_STOP.search(after_text)
+    obj = (after_text[:stop.start()] if stop else after_text[:8]).strip()
+    if obj and not re.match(r"[\u4e00-\u9fff]", obj):
+        obj = ""
+    return (obj or before), after_clause, before
+
+
+def _scope(sentence: Sentence, start: int) -> str:
+    """The time scope of a figure at clean offset `start`: nearest scope phrase before it in its sentence, else the first one."""
+    found = [(m.start() + sentence.start, m.group()) for m in SCOPE.finditer(sentence.text)]
+    before = [g for s, g in found if s < start]
+    if before:
+        return before[-1]
+    return found[0][1] if found else ""
+
+
+def _is_not_a_claim(text: str, m: re.Match) -> bool:
+    """True for dates, ordinals, names, formulas, citations, indefinite 一 and unitless numbers."""
+    num, unit, lost = m.group("num"), m.group("unit") or "", m.group("lost")
+    start, end = m.start("num") if num else m.start("lost"), m.end()
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 1]
+    if not num and not lost:
+        return True
+    if lost and not num and not unit:
+        return True
+    if unit in TIME_UNITS:
+        return True  # dates, years, clock times, time scopes
+    if before == "第" or (m.start() > 0 and text[m.start() - 1] == "第"):
+        return True  # ordinal
+    if before in "+＋×*/" and before or after in ("+", "＋", "×", "*") and after:
+        return True  # formula such as 1+1, 1+7+13
+    if before == "[" and after == "]" or before == "【" and after == "】":
+        return True  # citation mark
+    if before and (before.isascii() and before.isalnum() or before in "-_.@#"):
+        return True  # part of a code, phone, address or registration number
+    if after and after.isascii() and after.isalnum() and not unit:
+        return True
+    if num and not num[0].isdigit():
+        if num == "一" or (num in ("十", "百") and not unit):
+            return True  # indefinite 一 (一批, 一支 …) is an article, not a count
+        quote_open = text.rfind("“", 0, start)
+        quote_close = text.find("”", start)
+        if quote_open != -1 and quote_open == start - 1 and quote_close != -1 and quote_close - start <= 8:
+            return True  # a name in quotes: “两个允许”
+    if not unit and not m.group("mult") and not m.group("prefix") and not lost:
+        return True  # a bare number: a code, a counter, a name (120指挥中心)
+    return False
+
+
+_UNIT_AT_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNITS))})$")
+
+
+def _damaged_bounds(num: str | None, mult: int) -> tuple[float, float]:
+    """Bounds of a number whose leading digit was lost: that digit is 1–9 (one lost byte = one digit)."""
+    if not num:
+        return 1.0 * mult, 9.0 * mult
+    digits = num.replace(",", "")
+    whole = digits.split(".")[0]
+    place = 10 ** len(whole)
+    rest = float(digits)
+    return (place + rest) * mult, (9 * place + rest) * mult
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+def extract_claims(doc: CleanDocument) -> pd.DataFrame:
+    """Every figure of one cleaned document (headline and body) as a claims DataFrame (CLAIM_COLUMNS)."""
+    text = doc.text.text
+    damaged = doc.damaged_mask()
+    corrupt = doc.corrupt_mask()
+    sentences = doc.sentences
+    sentence_starts = np.array([s.start for s in sentences] or [0])
+    rows: list[Claim] = []
+    for m in FIGURE.finditer(text):
+        if m.group("lost") and not corrupt[m.start("lost")]:
+            # a `?` outside any corrupt span is punctuation (a genuine question), not a lost byte
+            if not m.group("num"):
+                continue
+            m = FIGURE.match(text, m.start("num"))
+        if not (m.group("num") or m.group("lost")) or _is_not_a_claim(text, m):
+            continue
+        start, end = m.start(), m.end()
+        num = m.group("num")
+        lost = m.group("lost")
+        unit = m.group("unit") or ""
+        mult_word = m.group("mult") or ""
+        if mult_word == "千" and (not num or not num[0].isdigit()):
+            continue  # 千 after a Chinese numeral is already part of the numeral
+        multiplier = MULTIPLIER_VALUES.get(mult_word, 1)
+        prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
+        q_inner = m.group("q1") or m.group("q2") or ""
+        qualifier = prefix or q_inner or suffix
+        if prefix and (q_inner or suffix):
+            qualifier = prefix  # the leading word governs; the rest stays visible in `text`
+        is_damaged = bool(lost) or bool(damaged[start:end].any())
+        if not unit:
+            words_before = text[max(0, start - 8):start]
+            found = _UNIT_AT_END.search(words_before.rstrip("超过逾近约达到为共计"))
+            if found:
+                unit = found.group()
+            elif not is_damaged:
+                continue  # a bare number is no figure; a damaged one is kept so it is never lost silently
+        if is_damaged:
+            value = math.nan
+            low, high = _damaged_bounds(num if num and num[0].isdigit() else None, multiplier)
+            low_inc = high_inc = True
+            reading = "damaged"
+        else:
+            value_dec = _number_value(num) * multiplier
+            value = float(value_dec)
+            exact_integer = unit not in ("%", "‰", "倍") and "." not in num
+            bounds: Bounds = qualified_bounds(num.replace(",", "") if num[0].isdigit() else num, multiplier,
+                                              qualifier or None, exact_integer=exact_integer)
+            low, high = _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf)
+            low_inc, high_inc = bounds.low_inclusive, bounds.high_inclusive
+            reading = QUALIFIER_READINGS[qualifier][0]
+        raw_start, raw_end = doc.text.raw_span(start, end)
+        subject, after_clause, before = _subject_and_contexts(text, start, end)
+        sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
+        sentence = sentences[sentence_no] if sentences else Sentence(0, len(text), text)
+        rows.append(Claim(
+            doc_id=doc.doc_id, claim_id="", text=text[start:end], number=num or "", multiplier=multiplier,
+            value=value, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
+            unit=unit, qualifier=qualifier, reading=reading,
+            metric=classify(unit, after_clause, before), subject=subject, scope=_scope(sentence, start),
+            damaged=is_damaged, section="headline" if start < doc.headline_end else "body",
+            sentence=sentence.text, sentence_no=sentence_no, clean_start=start, clean_end=end,
+            raw_start=raw_start, raw_end=raw_end, raw_text=doc.raw[raw_start:raw_end],
+        ))
+    frame = pd.DataFrame([asdict(r) for r in rows], columns=list(CLAIM_COLUMNS))
+    frame["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(frame) + 1)]
+    return frame.astype({"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
+                         "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"})
+
+
+def extract_corpus_claims(docs: dict[str, CleanDocument]) -> pd.DataFrame:
+    """Claims of every cleaned document, concatenated in document order."""
+    frames = [extract_claims(d) for d in docs.values()]
+    if not frames:
+        return pd.DataFrame(columns=list(CLAIM_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def metric_labels(claims: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """The metric label of each claim in English or Chinese."""
+    return claims["metric"].map(lambda k: METRIC_BY_KEY[k].zh if lang == "zh" else METRIC_BY_KEY[k].en)
+
+
+def claim_bounds(row) -> Bounds:
+    """Exact bounds of one claim row (recomputed from the number as written, so no float decides a verdict)."""
+    if row["damaged"]:
+        high = None if math.isinf(row["high"]) else Decimal(int(row["high"]))
+        return Bounds(Decimal(int(row["low"])), high, True, high is not None)
+    num = row["number"].replace(",", "")
+    exact_integer = row["unit"] not in ("%", "‰", "倍") and "." not in num
+    return qualified_bounds(num, int(row["multiplier"]), row["qualifier"] or None, exact_integer=exact_integer)

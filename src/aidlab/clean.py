@@ -1,0 +1,237 @@
+"""Cleaning: one raw scraped page → article text a researcher can trust, with provenance.
+
+Steps, each general (no rule names a site, a seed or a sentence):
+1. mojibake: find byte-shifted GBK spans (`aidlab.mojibake`); accepted repairs replace them, the
+   original stays in the spans table; characters next to lost bytes are marked damaged;
+2. pinyin annotations (`醫(yī)`) are removed (`aidlab.pinyin`);
+3. Traditional → Simplified with OpenCC, length-preserving (`aidlab.script`);
+4. normalisation for numbers (`aidlab.normalize`);
+5. segmentation into article body and page chrome, and page metadata (`aidlab.segment`);
+6. the clean text = headline line + body lines, split into sentences.
+Every clean character keeps the raw offsets it came from (`aidlab.textmap.TrackedText`).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import mojibake, pinyin
+from .normalize import Sentence, normalize, split_sentences
+from .script import detect_script, to_simplified
+from .segment import SEGMENT_KINDS, PageMetadata, Segment, extract_metadata, segment_page
+from .textmap import Edit, TrackedText
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, eq=False)
+class CleanDocument:
+    """One cleaned document. Offsets: `spans` and `damaged_raw` index the raw text; `segments` the
+    cleaned page (`page.text`); sentences and claims the clean article text (`text.text`)."""
+
+    doc_id: str
+    raw: str
+    page: TrackedText
+    segments: list[Segment]
+    text: TrackedText
+    headline_end: int
+    sentences: list[Sentence]
+    spans: list[mojibake.CorruptSpan]
+    pinyin_removed: int
+    metadata: PageMetadata
+    damaged_raw: frozenset[int] = field(default_factory=frozenset)
+
+    def damaged_mask(self) -> np.ndarray:
+        """Boolean per character of the clean text: True where it derives from a damaged raw character."""
+        if not self.damaged_raw:
+            return np.zeros(len(self.text), dtype=bool)
+        damaged = np.zeros(len(self.raw) + 1, dtype=np.int64)
+        damaged[sorted(self.damaged_raw)] = 1
+        cum = np.concatenate([[0], np.cumsum(damaged)])
+        touches = (cum[self.text.raw_end] - cum[self.text.raw_start]) > 0
+        # a repaired span maps all its characters to the whole span, so keep only the
+        # characters that can carry a numeric value: digits and lost-byte marks
+        numeric = np.fromiter((ch.isdigit() or ch == "?" for ch in self.text.text), dtype=bool, count=len(self.text))
+        return touches & numeric
+
+    def corrupt_mask(self) -> np.ndarray:
+        """Boolean per character of the clean text: True inside a corrupt span (repaired or not)."""
+        inside = np.zeros(len(self.raw) + 1, dtype=np.int64)
+        for s in self.spans:
+            inside[s.start:s.end] = 1
+        cum = np.concatenate([[0], np.cumsum(inside)])
+        return (cum[self.text.raw_end] - cum[self.text.raw_start]) > 0
+
+
+def _repair_and_strip(raw: str, spans: list[mojibake.CorruptSpan]) -> tuple[TrackedText, int]:
+    """Replace accepted repairs and delete pinyin annotations (outside accepted repairs)."""
+    edits = [Edit(s.start, s.end, s.repair) for s in spans if s.repair is not None]
+    repaired = [(e.start, e.end) for e in edits]
+    removed = 0
+    for start, end, _ in pinyin.find_annotations(raw):
+        if any(start < r_end and end > r_start for r_start, r_end in repaired):
+            continue
+        edits.append(Edit(start, end, ""))
+        removed += 1
+    return TrackedText.identity(raw).apply(edits), removed
+
+
+def clean_document(raw: str, doc_id: str) -> CleanDocument:
+    """Clean one raw page (decoded text) into a CleanDocument."""
+    spans = mojibake.find_corrupt_spans(raw)
+    stripped, removed = _repair_and_strip(raw, spans)
+    page = normalize(stripped.map_same_length(to_simplified))
+    segments = segment_page(page.text)
+    metadata = extract_metadata(page.text, segments)
+    headline = [s for s in segments if s.kind == "headline"][:1]
+    body = [s for s in segments if s.kind == "body"]
+    pieces = [page.slice(s.start, s.end) for s in headline + body]
+    text = TrackedText.join(pieces, "\n")
+    headline_end = headline[0].end - headline[0].start if headline else 0
+    damaged = frozenset(i for s in spans for i in s.damaged)
+    return CleanDocument(doc_id, raw, page, segments, text, headline_end, split_sentences(text.text),
+                         spans, removed, metadata, damaged)
+
+
+#: Data dictionary of the cleaned documents table.
+CLEAN_DOCUMENT_COLUMNS: dict[str, str] = {
+    "doc_id": "Document id (file stem).",
+    "script": "Script of the raw page: simplified, traditional, mixed or undetermined.",
+    "body_script": "Script of the clean article text after conversion (should be simplified or undetermined).",
+    "title": "Headline read from the page, or taken from the manifest; 'unknown' when neither states it.",
+    "title_source": "page, manifest or unknown.",
+    "published": "Publication date (ISO) from the page's dateline or the manifest; 'unknown' otherwise.",
+    "published_source": "page, manifest or unknown.",
+    "outlet": "Outlet (来源/转自) from the page or the manifest; 'unknown' otherwise.",
+    "outlet_source": "page, manifest or unknown.",
+    "author": "Reporter/author from the page's byline or sign-off; 'unknown' otherwise.",
+    "raw_chars": "Characters of the raw page.",
+    "body_chars": "Characters of the clean article text (headline + body).",
+    "chrome_chars": "Characters of the cleaned page classified as page chrome (not headline or body).",
+    "segments": "Number of line segments the page was split into.",
+    "annotations_removed": "Pinyin annotations removed (e.g. 醫(yī) → 医).",
+    "corrupt_spans": "Spans of byte-shifted GBK mojibake detected.",
+    "repaired_spans": "Of those, spans whose repair was accepted (high confidence) and used in the clean text.",
+    "damaged_digits": "Characters whose numeric value is unknown because of a lost byte (lost-byte marks and the digits next to them).",
+}
+
+SEGMENT_COLUMNS: dict[str, str] = {
+    "doc_id": "Document id.",
+    "segment": "Position of the segment in the page (0-based).",
+    "kind": "What the segment is: " + "; ".join(f"{k} = {v}" for k, v in SEGMENT_KINDS.items()),
+    "reason": "The rule that assigned the kind.",
+    "raw_start": "Offset of the segment's first character in the raw page text.",
+    "raw_end": "Offset just after the segment's last character in the raw page text.",
+    "chars": "Length of the segment in the cleaned page.",
+    "text": "The segment's cleaned text.",
+}
+
+SPAN_COLUMNS: dict[str, str] = {
+    "doc_id": "Document id.",
+    "span": "Position of the corrupt span in the document (0-based).",
+    "raw_start": "Offset of the span in the raw page text.",
+    "raw_end": "Offset just after the span in the raw page text.",
+    "original": "The corrupted raw text, exactly as scraped.",
+    "reason": "Detection signals (lost-byte, symbol-run, rare-chars …).",
+    "candidate": "Best repair found (Simplified, `?` where bytes were lost), even when not accepted.",
+    "confidence": "Confidence of the candidate repair, 0–1.",
+    "accepted": "True when the repair replaced the span in the clean text.",
+    "damaged": "Characters of the span whose numeric value is unknown (lost-byte marks and adjacent digits).",
+    "damaged_text": "Those characters, in order.",
+}
+
+
+def _pick(page_value: str | None, curated: str | None) -> tuple[str, str]:
+    if curated:
+        return curated, "manifest"
+    if page_value:
+        return page_value, "page"
+    return UNKNOWN, "unknown"
+
+
+def document_row(doc: CleanDocument, curated: dict | None = None) -> dict:
+    """The cleaned documents-table row of one document (curated manifest fields win)."""
+    curated = curated or {}
+    md = doc.metadata
+    title, title_src = _pick(md.title, curated.get("title"))
+    published, published_src = _pick(md.date, curated.get("published"))
+    outlet, outlet_src = _pick(md.outlet, curated.get("outlet"))
+    kinds = Counter()
+    for s in doc.segments:
+        kinds[s.kind] += s.end - s.start
+    return {
+        "doc_id": doc.doc_id,
+        "script": detect_script(doc.raw),
+        "body_script": detect_script(doc.text.text),
+        "title": title, "title_source": title_src,
+        "published": published, "published_source": published_src,
+        "outlet": outlet, "outlet_source": outlet_src,
+        "author": md.author or UNKNOWN,
+        "raw_chars": len(doc.raw),
+        "body_chars": len(doc.text),
+        "chrome_chars": sum(n for k, n in kinds.items() if k not in ("body", "headline")),
+        "segments": len(doc.segments),
+        "annotations_removed": doc.pinyin_removed,
+        "corrupt_spans": len(doc.spans),
+        "repaired_spans": sum(s.repair is not None for s in doc.spans),
+        "damaged_digits": len(doc.damaged_raw),
+    }
+
+
+def segment_rows(doc: CleanDocument) -> list[dict]:
+    """The segments-table rows of one document."""
+    rows = []
+    for i, s in enumerate(doc.segments):
+        raw_start, raw_end = doc.page.raw_span(s.start, s.end) if s.end > s.start else (0, 0)
+        rows.append({"doc_id": doc.doc_id, "segment": i, "kind": s.kind, "reason": s.reason,
+                     "raw_start": raw_start, "raw_end": raw_end, "chars": s.end - s.start,
+                     "text": doc.page.text[s.start:s.end]})
+    return rows
+
+
+def span_rows(doc: CleanDocument) -> list[dict]:
+    """The corrupt-spans-table rows of one document."""
+    return [{"doc_id": doc.doc_id, "span": i, "raw_start": s.start, "raw_end": s.end, "original": s.text,
+             "reason": s.reason, "candidate": s.candidate or "", "confidence": round(float(s.confidence), 3),
+             "accepted": s.repair is not None, "damaged": len(s.damaged),
+             "damaged_text": "".join(doc.raw[i] for i in s.damaged)}
+            for i, s in enumerate(doc.spans)]
+
+
+@dataclass(frozen=True)
+class CleanCorpus:
+    """The cleaned corpus: per-document objects plus the three tables built from them."""
+
+    docs: dict[str, CleanDocument]
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    spans: pd.DataFrame
+
+
+def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def clean_corpus(documents: pd.DataFrame, manifest: pd.DataFrame | None = None,
+                 progress=None) -> CleanCorpus:
+    """Clean every usable document of a documents table (from aidlab.load); unusable ones are skipped
+    here but stay visible in the documents table they came from."""
+    curated = {}
+    if manifest is not None:
+        for _, row in manifest.iterrows():
+            curated[row["file"].rsplit(".", 1)[0]] = {k: v for k, v in row.items() if isinstance(v, str) and v}
+    docs: dict[str, CleanDocument] = {}
+    usable = documents[documents["usable"]]
+    for n, (_, row) in enumerate(usable.iterrows(), 1):
+        docs[row["doc_id"]] = clean_document(row["text"], row["doc_id"])
+        if progress:
+            progress(n, len(usable), row["doc_id"])
+    return CleanCorpus(
+        docs,
+        _frame([document_row(d, curated.get(k)) for k, d in docs.items()], CLEAN_DOCUMENT_COLUMNS),
+        _frame([r for d in docs.values() for r in segment_rows(d)], SEGMENT_COLUMNS),
+        _frame([r for d in docs.values() for r in span_rows(d)], SPAN_COLUMNS),
+    )

@@ -1,0 +1,789 @@
+"""Find (and cautiously repair) byte-shifted GBK mojibake in decoded Chinese page text.
+
+Some pages were stored as GBK and then decoded one byte off: from a lost or extra byte on, every
+character is made of the trail byte of one real character and the lead byte of the next, until an
+ASCII byte re-synchronises the decoder. The result is rare characters, Greek/Cyrillic/box/enclosed
+symbols, a stray ASCII letter (an ASCII-range trail byte such as the `t` of 醫 = e1 74) and `?`
+(U+003F) or U+FFFD where a byte could not form a character. Pinyin annotations inserted by
+converting sites (`醫(yī)`) survive the damage and are skipped; one whose host character was lost
+shows up as an *orphan* (`?shù)`).
+
+Method: (1) give every character a signal weight (glued `?`, U+FFFD, orphan pinyin, symbols next
+to CJK, characters outside GB2312 after Traditional→Simplified, GB2312 level-2 characters, stray
+ASCII bytes); (2) inside each run of two-byte characters, re-encode to GB18030 and score the
+one-byte-realigned decoding against the text as it stands with a character-commonness scale
+(frequent > GB2312 level 1 > level 2 > outside GB2312 > symbols); the best realignment window is
+itself a signal; (3) merge signals at most `MERGE_GAP` characters apart, keep clusters weighing at
+least `SPAN_MIN_WEIGHT`; (4) the repair is the realigned text (annotations removed, converted to
+Simplified) with `?` wherever a byte was lost, accepted only at `ACCEPT_CONFIDENCE`.
+Digits next to a lost byte are reported as damaged, a lost byte never turns into a digit.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "CorruptSpan",
+    "find_corrupt_spans",
+    "apply_repairs",
+    "candidate_confidence",
+    "ACCEPT_CONFIDENCE",
+    "MERGE_GAP",
+    "SPAN_MIN_WEIGHT",
+    "SHIFT_DETECT_GAIN",
+]
+
+
+@dataclass(frozen=True)
+class CorruptSpan:
+    start: int            # offset in the input string (str index), inclusive
+    end: int              # exclusive
+    text: str             # input[start:end]
+    reason: str           # short machine-readable reason(s), e.g. "lost-byte;symbol-run;rare-chars"
+    repair: str | None    # proposed repaired text in Simplified Chinese, or None when no repair is accepted
+    confidence: float     # 0..1 confidence of the repair (0.0 when repair is None)
+    candidate: str | None # best repair candidate even if not accepted (for display), may equal repair
+    damaged: tuple[int, ...]  # input offsets of characters whose numeric value is unknown/unreliable
+
+
+# --------------------------------------------------------------------------------------------
+# Thresholds (see the module docstring; values chosen so that the clean seed pages give no span
+# while every garbled passage of the Traditional seed page is covered).
+# --------------------------------------------------------------------------------------------
+
+#: Signals at most this many characters apart (annotations not counted) join one cluster: a
+#: byte-shifted run alternates unlucky-but-valid characters with rare ones, so gaps of 1–3 clean
+#: looking characters are normal inside one garbled run, while real text rarely has two rare
+#: characters that close together.
+MERGE_GAP = 3
+#: A cluster becomes a span at this total weight: one glued `?` (1.0) or one rare character (1.0)
+#: alone is not enough (genuine `封校?川音`, a rare name character), two independent signals are.
+SPAN_MIN_WEIGHT = 2.0
+#: A realignment window whose score gain reaches this is a span on its own (silent byte loss with
+#: no `?`): clean text shifted by one byte loses score, it never gains this much.
+SHIFT_DETECT_GAIN = 8.0
+#: Smallest gain for which a realignment window is used at all (inside or next to a cluster).
+MIN_SHIFT_GAIN = 1.5
+#: Repairs are accepted from this confidence on: with an all-level-1 candidate it needs a score
+#: gain of about 7.6, i.e. the realignment must remove several symbols/rare characters.
+ACCEPT_CONFIDENCE = 0.85
+#: Scale of the gain → confidence curve `1 - exp(-gain / GAIN_SCALE)`.
+GAIN_SCALE = 4.0
+#: Scale of the boundary-certainty factor `1 - exp(-margin / MARGIN_SCALE)`: when moving the start
+#: or end of the realignment by some characters costs little, the edge of the garbled stretch is
+#: uncertain (unigram commonness cannot tell a lucky garbled character from a real one).
+MARGIN_SCALE = 1.0
+#: Realignment edges scoring within this of the best are treated as equally likely (see `_best_window`).
+TIE_TOLERANCE = 1.5
+
+# Signal weights.
+W_LOST = 1.0          # `?` glued to CJK/digits (not a genuine question)
+W_LOST_EXTRA = 0.5    # each further `?` of a run (`??`), and a digit next to it
+W_FFFD = 2.0          # U+FFFD never occurs in prose
+W_ORPHAN = 2.5        # `?` followed by a pinyin annotation that lost its host and `(`
+W_SYMBOL = 1.5        # Greek/Cyrillic/box/math/kana/PUA… next to CJK
+W_ENUM = 0.8          # ①⑴⒈Ⅰ… next to CJK (also used for enumerations in clean text)
+W_TYPO = 0.5          # →●★℃… next to CJK (also common in clean text)
+W_RARE = 1.0          # hanzi outside GB2312 after Traditional→Simplified
+W_LEVEL2 = 0.4        # GB2312 level-2 hanzi (d8a1–f7fe)
+W_STRAY = 1.0         # single ASCII byte in the trail range glued between CJK
+W_STRAY_ANNOT = 1.5   # … carrying a pinyin annotation (annotations follow hanzi, never a Latin letter)
+
+# Commonness scale used to compare readings (log-odds-like, only differences matter).
+S_TOP = 0.0           # among the ~1000 most frequent characters
+S_LEVEL1 = -1.0       # other GB2312 level-1 (b0a1–d7f9)
+S_LEVEL2 = -3.0
+S_RARE = -5.0
+S_PUNCT = -0.3        # common CJK punctuation and the ideographic space
+S_TYPO = -3.0
+S_ENUM = -4.0
+S_SYMBOL = -6.0
+S_STRAY = -2.0        # a stray ASCII byte glued between CJK, as it stands
+S_INVALID = -4.0      # a realigned byte pair that decodes to nothing usable
+S_MARK = -1.5         # a new loss marker introduced by a realignment
+
+MARK = "?"
+
+# ~1000 most frequent simplified characters (general-purpose frequency lists, e.g. Jun Da's).
+_TOP_CHARS = frozenset(
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后"
+    "作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因"
+    "只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应"
+    "战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿"
+    "原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太"
+    "量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界"
+    "达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今"
+    "切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议往元英士证近失转夫令准布始怎呢存"
+    "未远叫台单影具罗字爱击流备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官"
+    "火断精满支视消越器容照须九增研写称企八功吗包片史委乎查轻易早曾除农找装广显吧阿李标谈吃图念六引历"
+    "首医局突专费号尽另周较注语仅考落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敌致陈律足态"
+    "护七兴派孩验责营星够章音跟志底站严巴例防族供效续施留讲型料终答紧黄绝奇察母京段依批群项故按河米围"
+    "江织害斗双境客纪采举杀攻父苏密低朝友诉止细愿千值仍男钱破网热助倒育属坐帝限船脸职速刻乐否刚威毛状"
+    "率甚独球般普怕弹校苦创假久错承印晚兰试股拿脑预谁益阳若哪微尼继送急血惊伤素药适波夜省初喜卫源食险"
+    "待述陆习置居劳财环排福纳欢雷警获模充负云停木游龙树疑层冷洲冲射略范竟句室异激汉村哈策演简卡罪判担"
+    "州静退既衣您宗积余痛检差富灵协角占配征修皮挥胜降阶审沉坚善妈刘读啊超免压银买皇养伊怀执副乱抗犯追"
+    "帮宣佛岁航优怪香著田铁控税左右份穿艺背阵草脚概恶块顿敢守酒岛托央户烈洋哥索胡款靠评版宝座释景顾弟"
+    "登货互付伯慢欧换闻危忙核暗姐介坏讨丽良序升监临亮露永呼味野架域沙掉括舰鱼杂误湾吉减编楚肯测败屋跑"
+    "梦散温困剑渐封救贵枪缺楼县尚毫移娘朋画班智亦耳恩短掌恐遗固席松秘谢鲁遇康虑幸均销钟诗藏赶剧票损忽"
+    "巨炮旧端探湖录叶春乡附吸予礼港雨呀板庭妇归睛饭额含顺输摇招婚脱补谓督毒油疗旅泽材灭逐莫笔亡鲜词圣"
+    "择寻厂睡博勒烟授诺伦岸奥唐卖俄炸载洛健堂旁宫喝借君禁阴园谋宋避抓荣姑孙逃牙束跳顶玉镇雪午练迫爷篇"
+    "肉嘴馆遍凡础洞卷坦牛宁纸诸训私庄祖丝翻暴森塔默握戏隐熟骨访弱蒙歌店鬼软典欲萨伙遭盘爸扩盖弄雄稳忘"
+    "亿刺拥徒姆杨齐赛趣曲刀床迎冰虚玩析窗醒妻透购替塞努休虎扬途侵刑绿兄迅套贸毕唯谷轮库迹尤竞街促延震"
+    "弃甲伟麻川申缓潜闪售灯针哲络抵朱埃抱鼓植纯夏忍页杰筑折郑贝尊吴秀混臣雅振染盛怒舞圆搞狂措姓残秋培"
+    "迷诚宽宇猛摆梅毁伸摩盟末乃悲拍丁赵硬麦蒋操耶阻订彩抽赞魔纷沿喊违妹浪汇币丰蓝殊献桌啦瓦莱援译夺汽"
+    "烧距裁偏符勇触课敬哭懂墙袭召罚侠厅拜巧侧韩冒债曼融惯享戴童犹乘挂奖绍厚纵障讯涉彻刊丈爆乌役描洗玛"
+    "患妙镜唱烦签仙彼弗症仿倾牌陷鸟轰咱菜闭奋庆撤泪茶疾缘播朗杜奶季丹狗尾仪偷奔珠虫驻孔宜艾桥淡翼恨繁"
+    "寒伴叹旦愈潮粮缩罢聚径恰挑袋灰捕徐珍幕映裂泰隔启尖忠累炎暂估泛荒偿横拒瑞忆孤鼻闹羊呆厉衡胞零穷舍"
+    "码赫婆魂灾洪腿胆津俗辩胸晓劲贫仁偶辑邦恢赖圈摸仰润堆碰艇稍迟辆废净凶署壁御奉旋冬矿抬蛋晨伏吹鸡倍"
+    "糊秦盾杯租骑乏隆诊奴摄丧污渡旗甘耐凭扎抢绪粗肩梁幻菲皆碎宙叔岩荡综爬荷悉蒂返井壮薄悄扫敏碍殖详迪"
+    "矛霍允幅撒剩凯颗骂赏液番箱贴漫酸郎腰舒眉忧浮辛恋餐吓挺励辞艘键伍峰尺昨黎辈贯侦滑券崇扰宪绕趋慈乔"
+    "阅汗枝拖墨胁插箭腊粉泥氏彭拔骗凤慧媒佩愤扑龄驱惜豪掩兼跃尸肃帕驶堡届欣惠册储飘桑闲惨洁踪勃宾频仇"
+    "磨递邪撞拟滚奏巡颜剂绩贡疯坡瞧截燃焦殿伪柳锁逼颇昏劝呈搜勤戒驾漂饮曹朵仔柔俩孟腐幼践籍牧凉牲佳娜"
+    "浓芳稿竹腹跌逻垂遵脉貌柏狱猜怜惑陶兽帐饰贷昌叙躺钢沟寄扶铺邓寿惧询汤盗肥尝匆辉奈扣廷澳嘛董迁凝慰"
+    "厌脏腾幽怨鞋丢埋泉涌辖躲晋紫艰魏吾慌祝邮吐狠鉴曰械咬邻赤挤弯椅陪割揭韦悟聪雾锋梯猫祥阔誉筹丛牵鸣"
+    "疆诊疗援卫"
+)
+
+_QUESTION_PARTICLES = frozenset("吗嗎呢么麼吧啊嘛呀")
+_CLOSERS = frozenset("”’\"')）]】》」』")
+_COMMON_PUNCT = frozenset("\u3000、。，．；：？！“”‘’（）〔〕〈〉《》「」『』〖〗【】—…·～－")
+_TYPO = frozenset("°℃±×÷§№※→←↑↓○●◎◇◆□■△▲☆★々〃‖¨ˉˇ‰′″¤￠￡")
+_MEASURE = frozenset("个個名位县縣万萬亿億元项項家所台臺例批岁歲倍户戶座张張条條篇部辆輛床%％")
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = "a-züê" + _TONED
+#: A well-formed annotation: parenthesised single syllable with a tone mark (or ü).
+_ANNOT_RE = re.compile(rf"\(([a-züê]{{0,5}}[{_TONED}ü][a-züê{_TONED}]{{0,5}})\)")
+#: An orphan annotation right after a lost byte: its host character and usually its `(` are gone.
+_ORPHAN_RE = re.compile(rf"\(?([a-züê]{{0,5}}[{_TONED}][a-züê{_TONED}]{{0,5}})\)")
+_LOST_CHARS = frozenset("?\ufffd")
+
+_cc = None
+
+
+def _t2s(text: str) -> str:
+    """Traditional→Simplified with OpenCC (lazy singleton: building it costs a few ms)."""
+    global _cc
+    if _cc is None:
+        import opencc
+
+        _cc = opencc.OpenCC("t2s")
+    return _cc.convert(text)
+
+
+def _is_han(ch: str) -> bool:
+    """True for CJK unified/compatibility ideographs (BMP and supplementary planes)."""
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+            or 0x20000 <= o <= 0x3134F)
+
+
+@lru_cache(maxsize=None)
+def _han_class(ch: str) -> str:
+    """'top', 'l1', 'l2' or 'rare' for a hanzi, judged on its Simplified form in GB2312."""
+    simp = _t2s(ch) if not _in_gb2312(ch) else ch
+    if len(simp) != 1:
+        simp = ch
+    if simp in _TOP_CHARS:
+        return "top"
+    try:
+        b = simp.encode("gb2312")
+    except UnicodeEncodeError:
+        return "rare"
+    if len(b) != 2:
+        return "rare"
+    if 0xB0 <= b[0] <= 0xD7:
+        return "l1"
+    if 0xD8 <= b[0] <= 0xF7:
+        return "l2"
+    return "rare"
+
+
+@lru_cache(maxsize=None)
+def _in_gb2312(ch: str) -> bool:
+    """Whether one character is encodable in GB2312."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@lru_cache(maxsize=None)
+def _klass(ch: str) -> str:
+    """Coarse class of one character: lost/digit/space/ascii/han:*/punct/typo/enum/symbol."""
+    if ch in _LOST_CHARS:
+        return "lost"
+    if ch.isdigit() and (ch.isascii() or 0xFF10 <= ord(ch) <= 0xFF19):
+        return "digit"
+    if ch.isspace() and ch != "\u3000":
+        return "space"
+    if ch.isascii():
+        return "ascii"
+    if _is_han(ch):
+        return "han:" + _han_class(ch)
+    if ch in _COMMON_PUNCT or (0xFF01 <= ord(ch) <= 0xFF5E and not ch.isalnum()):
+        return "punct"
+    if ch in _TYPO or ch in "©®™•·–—−":
+        return "typo"
+    o = ord(ch)
+    if 0x2460 <= o <= 0x24FF or 0x2160 <= o <= 0x217F or 0x3220 <= o <= 0x3243:
+        return "enum"
+    return "symbol"
+
+
+_SCORE = {
+    "han:top": S_TOP, "han:l1": S_LEVEL1, "han:l2": S_LEVEL2, "han:rare": S_RARE,
+    "punct": S_PUNCT, "typo": S_TYPO, "enum": S_ENUM, "symbol": S_SYMBOL,
+    "ascii": S_STRAY, "digit": S_INVALID, "space": S_INVALID, "lost": S_INVALID,
+}
+
+
+def _char_score(ch: str) -> float:
+    """Commonness score of one character as it stands (higher = more plausible Chinese text)."""
+    return _SCORE[_klass(ch)]
+
+
+@lru_cache(maxsize=None)
+def _gbk2(ch: str) -> bytes | None:
+    """The two GB18030 bytes of a character, or None when it is not a two-byte character."""
+    try:
+        b = ch.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+@lru_cache(maxsize=None)
+def _decode_pair(lead: int, trail: int) -> tuple[str | None, float]:
+    """Decode one realigned byte pair; None (and a penalty) when it yields no usable character.
+
+    Digits are refused on purpose: a realignment must never invent a number.
+    """
+    if lead < 0x81 or lead == 0xFF:
+        return None, S_INVALID
+    try:
+        ch = bytes((lead, trail)).decode("gb18030")
+    except UnicodeDecodeError:
+        return None, S_INVALID
+    if len(ch) != 1 or ch.isdigit() or 0xE000 <= ord(ch) <= 0xF8FF:
+        return None, S_INVALID
+    return ch, _char_score(ch)
+
+
+# --------------------------------------------------------------------------------------------
+# Units: characters, lost-byte markers (with an orphan annotation attached) and annotations.
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    kind: str              # 'char' | 'lost' | 'annot'
+    orphan: bool = False
+
+    def ch(self, text: str) -> str:
+        return text[self.start]
+
+
+def _units(text: str) -> list[_Unit]:
+    """Split the text into characters, runs of lost markers (+ orphan pinyin) and annotations."""
+    out: list[_Unit] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _LOST_CHARS:
+            j = i
+            while j < n and text[j] in _LOST_CHARS:
+                j += 1
+            m = _ORPHAN_RE.match(text, j)
+            if m:
+                out.append(_Unit(i, m.end(), "lost", orphan=True))
+                i = m.end()
+            else:
+                out.append(_Unit(i, j, "lost"))
+                i = j
+            continue
+        if ch == "(" and i > 0 and not text[i - 1].isspace():
+            m = _ANNOT_RE.match(text, i)
+            if m:
+                out.append(_Unit(i, m.end(), "annot"))
+                i = m.end()
+                continue
+        out.append(_Unit(i, i + 1, "char"))
+        i += 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Per-unit signals.
+# --------------------------------------------------------------------------------------------
+
+def _content_neighbours(units: list[_Unit], k: int) -> tuple[int | None, int | None]:
+    """Indices of the nearest non-annotation units before and after unit k."""
+    p = k - 1
+    while p >= 0 and units[p].kind == "annot":
+        p -= 1
+    q = k + 1
+    while q < len(units) and units[q].kind == "annot":
+        q += 1
+    return (p if p >= 0 else None), (q if q < len(units) else None)
+
+
+def _unit_class(text: str, units: list[_Unit], k: int | None) -> str | None:
+    """Class of a unit: 'lost', 'annot' or the character class of its single character."""
+    if k is None:
+        return None
+    u = units[k]
+    if u.kind != "char":
+        return u.kind
+    return _klass(text[u.start])
+
+
+def _lost_weight(text: str, units: list[_Unit], k: int) -> tuple[float, str]:
+    """Weight of a lost-marker unit; 0 for a `?` that reads as a genuine question or URL query."""
+    u = units[k]
+    seg = text[u.start:u.end]
+    if u.orphan:
+        return W_ORPHAN, "orphan-pinyin"
+    if "\ufffd" in seg:
+        return W_FFFD, "replacement-char"
+    p, _ = _content_neighbours(units, k)
+    # next content unit, skipping `!` and spaces (pages turn `？！　` into ASCII)
+    q = k + 1
+    skipped = 0
+    while q < len(units) and units[q].kind == "char" and text[units[q].start] in "! " and skipped < 3:
+        q += 1
+        skipped += 1
+    while q < len(units) and units[q].kind == "annot":
+        q += 1
+    nxt = q if q < len(units) else None
+    pc = _unit_class(text, units, p)
+    nc = _unit_class(text, units, nxt)
+    if p is None or pc == "space" or nxt is None or nc == "space":
+        return 0.0, ""
+    pch = text[units[p].end - 1]
+    nch = text[units[nxt].start]
+    if pch in _QUESTION_PARTICLES or nch in _CLOSERS:
+        return 0.0, ""
+    if pc in ("ascii", "digit") and nc in ("ascii", "digit") and (pch.isalnum() or pch in "/=&"):
+        return 0.0, ""          # URL / Latin context: `page.php?id=3`
+    if pc == "ascii" and pch.isalpha():
+        return 0.3, "lost-byte"
+    w = W_LOST + W_LOST_EXTRA * min(len(seg) - 1, 1)
+    right_digit = u.end < len(text) and _klass(text[u.end]) == "digit"
+    if pc == "digit" or right_digit:
+        w += W_LOST_EXTRA
+    return w, "lost-byte"
+
+
+def _char_weight(text: str, units: list[_Unit], k: int) -> tuple[float, str]:
+    """Weight and reason of one character unit."""
+    u = units[k]
+    ch = text[u.start]
+    c = _klass(ch)
+    if c == "han:rare":
+        return W_RARE, "rare-chars"
+    if c == "han:l2":
+        return W_LEVEL2, "rare-chars"
+    if c in ("symbol", "enum", "typo"):
+        p, q = _content_neighbours(units, k)
+        pc, qc = _unit_class(text, units, p), _unit_class(text, units, q)
+        if "digit" in (pc, qc):
+            return 0.0, ""
+        near = {"lost", "symbol", "enum", "typo"}
+        if not any(x is not None and (x.startswith("han") or x in near) for x in (pc, qc)):
+            return 0.0, ""
+        return {"symbol": W_SYMBOL, "enum": W_ENUM, "typo": W_TYPO}[c], "symbol-run"
+    if c == "ascii" and 0x40 <= ord(ch) <= 0x7E:
+        if k == 0 or units[k - 1].kind != "char":
+            return 0.0, ""
+        pc = _klass(text[units[k - 1].start])
+        if not (pc.startswith("han") or pc in ("symbol", "enum")):
+            return 0.0, ""
+        if k + 1 < len(units) and units[k + 1].kind == "annot":
+            return W_STRAY_ANNOT, "stray-ascii"
+        if k + 1 < len(units) and units[k + 1].kind == "char":
+            nc = _klass(text[units[k + 1].start])
+            if nc.startswith("han") or nc in ("punct", "symbol"):
+                return W_STRAY, "stray-ascii"
+        return 0.0, ""
+    return 0.0, ""
+
+
+# --------------------------------------------------------------------------------------------
+# Realignment of runs of two-byte characters.
+# --------------------------------------------------------------------------------------------
+
+_FW_OF = {" ": "\u3000", "!": "！", ",": "，", ";": "；", ":": "：", ".": "．"}
+
+
+@dataclass
+class _Window:
+    first: int             # unit index of the first realigned unit
+    last: int              # unit index of the last unit covered (may be a consumed stray byte)
+    gain: float
+    out: list[str]         # decoded pieces, MARK for lost characters
+    margin: float = math.inf  # gain lead over the best window with another start or end
+
+
+def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str],
+                 pre_lost: bool, after: int | None) -> _Window | None:
+    """Best one-byte realignment window of a run (max gain, ties → shorter window)."""
+    n = len(idx)
+    codes = [_gbk2(c) for c in chars]
+    asis = [_char_score(c) for c in chars]
+    # d[i]: realigned pair (trail_i, lead_{i+1}) minus the as-is score of char i
+    d = []
+    pairs: list[tuple[str | None, float]] = []
+    for i in range(n - 1):
+        pr = _decode_pair(codes[i][1], codes[i + 1][0])
+        pairs.append(pr)
+        d.append(pr[1] - asis[i])
+    # end of a window at e (exclusive): how the lead byte of the last char is completed
+    stray_pair: tuple[str | None, float] | None = None
+    end_lost = False
+    if after is not None:
+        au = units[after]
+        if au.kind == "lost":
+            end_lost = True
+        elif au.kind == "char":
+            ach = text[au.start]
+            if ach.isascii() and 0x40 <= ord(ach) <= 0x7E:
+                pr = _decode_pair(codes[-1][1], ord(ach))
+                if pr[0] is not None:
+                    stray_pair = pr
+
+    def end_value(e: int) -> tuple[float, bool]:
+        if e == n and stray_pair is not None:
+            return stray_pair[1] - S_STRAY, True
+        if e == n and end_lost:
+            return 0.0, False
+        return S_MARK, False
+
+    best: tuple[float, int, int, bool] | None = None
+    prefix = 0.0                      # sum of d[0..e-2]
+    best_start_val = -math.inf
+    best_s = 0
+    pref_at = [0.0]
+    for i in range(n - 1):
+        pref_at.append(pref_at[-1] + d[i])
+    for e in range(1, n + 1):
+        s = e - 1
+        sv = (0.0 if (s == 0 and pre_lost) else S_MARK) - pref_at[s]
+        if sv >= best_start_val:
+            best_start_val, best_s = sv, s
+        prefix = pref_at[e - 1]
+        ev, consumes = end_value(e)
+        g = best_start_val + prefix - asis[e - 1] + ev
+        if best is None or g > best[0] + 1e-9:
+            best = (g, best_s, e, consumes)
+    if best is None:
+        return None
+    g, s, e, consumes = best
+
+    def gain_of(s2: int, e2: int) -> float:
+        sv2 = (0.0 if (s2 == 0 and pre_lost) else S_MARK) - pref_at[s2]
+        return sv2 + pref_at[e2 - 1] - asis[e2 - 1] + end_value(e2)[0]
+
+    def hanzi_between(i: int, j: int) -> bool:
+        # does moving an edge from i to j change any hanzi (as it stands or realigned)?
+        lo, hi = min(i, j), max(i, j)
+        return any(_is_han(chars[t]) or (t < n - 1 and pairs[t][0] is not None
+                                         and _is_han(pairs[t][0])) for t in range(lo, hi))
+
+    # Edges whose alternatives score almost as well are ambiguous: the characters between the
+    # near-optimal edges are covered by the span but replaced by the loss marker in the repair.
+    s_alts = [(s2, gain_of(s2, e)) for s2 in range(e) if s2 != s and hanzi_between(s2, s)]
+    e_alts = [(e2, gain_of(s, e2)) for e2 in range(s + 1, n + 1)
+              if e2 != e and hanzi_between(e2 - 1, e - 1)]
+    s_amb = [s] + [s2 for s2, g2 in s_alts if g2 >= g - TIE_TOLERANCE]
+    e_amb = [e] + [e2 for e2, g2 in e_alts if g2 >= g - TIE_TOLERANCE]
+    rivals = [g2 for _, g2 in s_alts + e_alts if g2 < g - TIE_TOLERANCE]
+    margin = g - max(rivals) if rivals else math.inf
+    s_lo, s_hi = min(s_amb), max(s_amb)
+    e_lo, e_hi = min(e_amb), max(e_amb)
+    out = [MARK]
+    for i in range(s_hi, e_lo - 1):
+        ch = pairs[i][0]
+        out.append(ch if ch is not None else MARK)
+    if e_lo == e_hi and consumes:
+        out.append(stray_pair[0])
+    else:
+        out.append(MARK)
+    last = after if (e_hi == n and end_value(n)[1]) else idx[e_hi - 1]
+    return _Window(idx[s_lo], last, g, out, margin)
+
+
+def _runs(text: str, units: list[_Unit]) -> list[_Window]:
+    """Best realignment window of every run of two-byte characters (with and without widening
+    `! ` after a lost marker back to the full-width `！　` the page normalised away)."""
+    windows: list[_Window] = []
+    k, n = 0, len(units)
+    while k < n:
+        u = units[k]
+        if not (u.kind == "char" and not text[u.start].isascii() and _gbk2(text[u.start])):
+            k += 1
+            continue
+        j = k
+        while j < n and units[j].kind == "char" and not text[units[j].start].isascii() \
+                and _gbk2(text[units[j].start]):
+            j += 1
+        if j - k > 200:            # very long runs: only the ends can touch a garbled stretch
+            spans = [(k, k + 100), (j - 100, j)]
+        else:
+            spans = [(k, j)]
+        for a, b in spans:
+            after = b if b < n else None
+            pre_lost = a > 0 and units[a - 1].kind == "lost"
+            idx = list(range(a, b))
+            chars = [text[units[t].start] for t in idx]
+            cand = _best_window(text, units, idx, chars, pre_lost, after)
+            # widened variant: lost marker, then up to 3 of `! ,;:.` right before the run
+            p = a
+            while p > 0 and a - p < 3 and units[p - 1].kind == "char" and text[units[p - 1].start] in _FW_OF:
+                p -= 1
+            if p < a and p > 0 and units[p - 1].kind == "lost":
+                widx = list(range(p, a)) + idx
+                wch = [_FW_OF[text[units[t].start]] for t in range(p, a)] + chars
+                wide = _best_window(text, units, widx, wch, True, after)
+                if wide is not None:
+                    # the widened ASCII characters were neutral as they stood
+                    wide.gain += sum(_char_score(wch[t - p]) for t in range(wide.first, a))
+                    if cand is None or wide.gain > cand.gain + 1e-9:
+                        cand = wide
+            if cand is not None and cand.gain >= MIN_SHIFT_GAIN:
+                windows.append(cand)
+        k = j
+    return windows
+
+
+# --------------------------------------------------------------------------------------------
+# Spans.
+# --------------------------------------------------------------------------------------------
+
+def candidate_confidence(candidate: str, gain: float, margin: float = math.inf) -> float:
+    """Confidence of a repair candidate: level-1 share of its hanzi × saturating score gain ×
+    certainty of the realignment's edges."""
+    if gain <= 0 or margin <= 0:
+        return 0.0
+    hans = [c for c in candidate if _is_han(c)]
+    if not hans:
+        return 0.0
+    q = sum(_klass(c) in ("han:top", "han:l1") for c in hans) / len(hans)
+    conf = q * (1.0 - math.exp(-gain / GAIN_SCALE)) * (1.0 - math.exp(-margin / MARGIN_SCALE))
+    if any(_klass(c) in ("symbol", "enum", "typo") for c in candidate):
+        conf *= 0.5
+    return round(conf, 3)
+
+
+def _digit_run(text: str, i: int, step: int) -> list[int]:
+    """Offsets of the number (digits with inner . or ,) starting at i and extending by step."""
+    out: list[int] = []
+    j = i
+    while 0 <= j < len(text):
+        ch = text[j]
+        if _klass(ch) == "digit":
+            out.append(j)
+        elif ch in ".," and 0 <= j + step < len(text) and _klass(text[j + step]) == "digit" and out:
+            out.append(j)
+        else:
+            break
+        j += step
+    return out
+
+
+def _collapse_marks(s: str) -> str:
+    """Merge adjacent loss markers: the number of lost characters is unknown anyway."""
+    return re.sub(r"\?{2,}", MARK, s)
+
+
+_SUSPICIOUS = frozenset({"lost", "han:rare", "han:l2", "symbol", "enum", "typo"})
+#: Characters of context analysed on each side of a suspicious character (covers whole garbled
+#: runs: a run ends at the next ASCII byte, and the realignment needs the run's clean neighbours).
+CONTEXT = 60
+
+
+def _regions(text: str) -> list[tuple[int, int]]:
+    """Slices of the text worth a full analysis: context around every suspicious character.
+
+    Fast pre-filter (one dictionary look-up per character) so that clean pages cost almost
+    nothing; a garbled run always contains rare/level-2/symbol characters or a lost byte.
+    """
+    hits: list[int] = []
+    sus = _SUSPICIOUS
+    kl = _klass
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            if ch == "?":
+                hits.append(i)
+        elif ch > "\u02ff" and kl(ch) in sus:      # Latin letters: pinyin annotations
+            hits.append(i)
+    out: list[list[int]] = []
+    n = len(text)
+    for i in hits:
+        lo, hi = max(0, i - CONTEXT), min(n, i + CONTEXT + 1)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = hi
+        else:
+            out.append([lo, hi])
+    res = []
+    for lo, hi in out:
+        # cut where a run of two-byte characters is interrupted anyway (space, ASCII, line end)
+        j = lo
+        while j > 0 and lo - j < CONTEXT and not (text[j - 1].isspace() or text[j - 1] in ",;:!"):
+            j -= 1
+        k = hi
+        while k < n and k - hi < CONTEXT and not (text[k].isspace() or text[k] in ",;:"):
+            k += 1
+        if res and j <= res[-1][1]:
+            res[-1] = (res[-1][0], k)
+        else:
+            res.append((j, k))
+    return res
+
+
+def find_corrupt_spans(text: str) -> list[CorruptSpan]:
+    """Detect byte-shifted GBK mojibake spans in one document's decoded text; sorted, non-overlapping."""
+    spans: list[CorruptSpan] = []
+    for lo, hi in _regions(text):
+        for sp in _analyse(text[lo:hi]):
+            spans.append(CorruptSpan(sp.start + lo, sp.end + lo, sp.text, sp.reason, sp.repair,
+                                     sp.confidence, sp.candidate,
+                                     tuple(i + lo for i in sp.damaged)))
+    return spans
+
+
+def _analyse(text: str) -> list[CorruptSpan]:
+    """Full analysis of one slice: signals, realignment windows, clusters, repairs."""
+    if not text:
+        return []
+    units = _units(text)
+    n = len(units)
+    # content position of each unit (annotations do not count for gaps)
+    pos = []
+    c = 0
+    for u in units:
+        pos.append(c)
+        if u.kind != "annot":
+            c += 1
+
+    # items: (first unit, last unit, weight, reason, window or None)
+    items: list[tuple[int, int, float, str, _Window | None]] = []
+    for k, u in enumerate(units):
+        if u.kind == "lost":
+            w, r = _lost_weight(text, units, k)
+        elif u.kind == "char":
+            w, r = _char_weight(text, units, k)
+        else:
+            continue
+        if w > 0:
+            items.append((k, k, w, r, None))
+    for win in _runs(text, units):
+        w = 2.0 if win.gain >= SHIFT_DETECT_GAIN else 0.0
+        items.append((win.first, win.last, w, "byte-shift", win))
+    items.sort(key=lambda t: (t[0], t[1]))
+
+    clusters: list[list] = []
+    for it in items:
+        if clusters and pos[it[0]] - pos[clusters[-1][1]] - 1 <= MERGE_GAP:
+            cl = clusters[-1]
+            cl[1] = max(cl[1], it[1])
+            cl[2] += it[2]
+            cl[3].append(it)
+        else:
+            clusters.append([it[0], it[1], it[2], [it]])
+    clusters = [cl for cl in clusters if cl[2] >= SPAN_MIN_WEIGHT]
+
+    # character ranges, damaged digits, merge overlaps
+    ranges: list[list] = []
+    for first, last, _w, its in clusters:
+        a, b = units[first].start, units[last].end
+        damaged: set[int] = set()
+        for k in range(first, last + 1):
+            u = units[k]
+            if u.kind != "lost":
+                continue
+            marks = [i for i in range(u.start, u.end) if text[i] in _LOST_CHARS]
+            hit: list[int] = []
+            if not u.orphan:
+                hit += _digit_run(text, u.end, +1)
+            hit += _digit_run(text, u.start - 1, -1)
+            nxt = u.end
+            if hit or (not u.orphan and nxt < len(text) and text[nxt] in _MEASURE):
+                damaged.update(marks)
+                damaged.update(hit)
+        if damaged:
+            a, b = min(a, min(damaged)), max(b, max(damaged) + 1)
+        wins = [it[4] for it in its if it[4] is not None]
+        reasons = {it[3] for it in its if it[3]}
+        if ranges and a < ranges[-1][1]:
+            r = ranges[-1]
+            r[1] = max(r[1], b)
+            r[2] |= damaged
+            r[3] += wins
+            r[4] |= reasons
+        else:
+            ranges.append([a, b, damaged, wins, reasons])
+
+    order = ["lost-byte", "replacement-char", "orphan-pinyin", "symbol-run", "rare-chars",
+             "stray-ascii", "byte-shift"]
+    spans: list[CorruptSpan] = []
+    start_of = {u.start: k for k, u in enumerate(units)}
+    for a, b, damaged, wins, reasons in ranges:
+        by_first = {units[w.first].start: w for w in wins}
+        pieces: list[str] = []
+        gain = 0.0
+        margin = math.inf
+        used = False
+        k = start_of.get(a, 0)
+        while k < n and units[k].start < b:
+            u = units[k]
+            w = by_first.get(u.start)
+            if w is not None:
+                pieces.extend(w.out)
+                gain += w.gain
+                margin = min(margin, w.margin)
+                used = True
+                k = w.last + 1
+                continue
+            if u.kind == "lost":
+                pieces.append(MARK)
+            elif u.kind == "char":
+                pieces.append(text[u.start])
+            k += 1
+        cand = _collapse_marks(_t2s("".join(pieces)))
+        conf = candidate_confidence(cand, gain, margin) if used else 0.0
+        digits_in = re.findall(r"\d", text[a:b])
+        if re.findall(r"\d", cand) != digits_in:
+            conf = 0.0          # never invent (or drop) a digit
+        if MARK not in cand and used:
+            conf = 0.0          # a realignment always loses at least one byte
+        accepted = conf >= ACCEPT_CONFIDENCE
+        spans.append(CorruptSpan(
+            start=a, end=b, text=text[a:b],
+            reason=";".join(r for r in order if r in reasons),
+            repair=cand if accepted else None,
+            confidence=conf if accepted else 0.0,
+            candidate=cand,
+            damaged=tuple(sorted(damaged)),
+        ))
+    return spans
+
+
+def apply_repairs(text: str, spans: list[CorruptSpan] | None = None) -> str:
+    """Return text with every accepted repair substituted (other spans left as they are)."""
+    if spans is None:
+        spans = find_corrupt_spans(text)
+    out, last = [], 0
+    for sp in sorted(spans, key=lambda s: s.start):
+        if sp.repair is None:
+            continue
+        out.append(text[last:sp.start])
+        out.append(sp.repair)
+        last = sp.end
+    out.append(text[last:])
+    return "".join(out)
