@@ -72,8 +72,8 @@ def test_seed_000_growth_gives_implied_2019_baselines(seed_checks):
     rows = {tuple(text[c] for c in r["claim_ids"].split(";")): r for r in ch.to_dict("records")}
     emergency = rows[("7.9万人次", "137.4%")]
     assert emergency["outcome"] == "baseline_derived"
-    # 78 500 / 2.3745 = 33 059.6 … 79 500 / 2.3735 = 33 495.9
-    assert "[3.306e+04, 3.35e+04]" in emergency["arithmetic"] or "33059" in emergency["arithmetic"] or "3.306e+04" in emergency["arithmetic"]
+    # 78 500 / 2.3745 = 33 059.6 … 79 500 / 2.3735 = 33 494.8
+    assert "∈ [33,060, 33,495] 人次" in emergency["arithmetic"]
     rescue = rows[("81.9%", "25%")]
     assert rescue["outcome"] == "ambiguous_pp_vs_relative" and rescue["verdict"] == "indeterminate"
     assert "percentage-point" in rescue["arithmetic"]

@@ -153,9 +153,9 @@ def _subject_and_contexts(text: str, start: int, end: int) -> tuple[str, str, st
     for m in CLAUSE_BREAK.finditer(text, max(0, start - 40), start):
         clause_start = m.end()
     before = SCOPE.sub("", text[max(clause_start, start - 40):start]).strip()
-    listed = list(re.finditer(r"\d[\u4e00-\u9fff%]{0,3}、", before))
-    if listed:  # in a list (省级40人次、市级50人次) the words start after the previous item
-        before = before[listed[-1].end():]
+    previous = list(_FIGURE_END.finditer(before))
+    if previous:  # after an earlier figure (省级40人次、市级…) the words start behind it
+        before = before[previous[-1].end():].lstrip("、，, ")
     stripped = SUBJECT_PREFIX.sub("", before)
     before = (stripped or before)[-16:]
     brk = CLAUSE_BREAK.search(text, end)
@@ -211,6 +211,7 @@ def _is_not_a_claim(text: str, m: re.Match) -> bool:
     return False
 
 
+_FIGURE_END = re.compile(rf"\d+(?:\.\d+)?[万亿千]?(?:{'|'.join(map(re.escape, UNITS))})")
 _UNIT_AT_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNITS))})$")
 
 

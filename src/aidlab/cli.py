@@ -65,16 +65,69 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0 if docs["usable"].all() else 3
 
 
-def _write_csv(df, out: str) -> None:
+def _build(args: argparse.Namespace):
+    from .pipeline import _stderr_progress, build
+
+    return build(args.paths, workers=args.workers, progress=_stderr_progress)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .pipeline import export
+
+    tables = _build(args)
+    written = export(tables, args.out, which=("documents", "segments", "spans"))
+    print(f"wrote {len(written)} file(s) to {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
+          f"and clean/<doc_id>.txt", file=sys.stderr)
+    return 0 if tables.loaded["usable"].all() else 3
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from .claims import CLAIM_COLUMNS
+
+    tables = _build(args)
+    _write_csv(tables.claims, args.out, CLAIM_COLUMNS)
+    return 0 if tables.loaded["usable"].all() else 3
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from .reconcile import CHECK_COLUMNS
+
+    tables = _build(args)
+    _write_csv(tables.checks, args.out, CHECK_COLUMNS)
+    counts = tables.checks["verdict"].value_counts().to_dict()
+    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
+    return 0 if tables.loaded["usable"].all() else 3
+
+
+def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
     """Write a table as CSV to a path (atomically) or to stdout for '-'."""
     if out == "-":
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    if dictionary is not None:
+        from .tables import write_table
+
+        write_table(df, out, dictionary)
+        print(f"wrote {len(df)} row(s) to {out} (+ {Path(out).stem}.dictionary.csv)", file=sys.stderr)
         return
     from .io import atomic_path
 
     with atomic_path(out) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from .dictionary import render_markdown
+    from .io import write_text
+
+    text = render_markdown()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_text(args.out, text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +153,23 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("paths", nargs="+")
     docs.add_argument("--out", default="-", help="CSV path, or - for stdout (default)")
     docs.set_defaults(func=cmd_documents)
+
+    dic = sub.add_parser("dictionary", help="write the data dictionary of every table as Markdown")
+    dic.add_argument("--out", default="docs/data_dictionary.md", help="Markdown path, or - for stdout")
+    dic.set_defaults(func=cmd_dictionary)
+
+    for name, func, help_text, out_help in [
+        ("clean", cmd_clean, "clean pages: documents, segments and corrupt-span tables plus one clean text per document",
+         "output folder (created)"),
+        ("claims", cmd_claims, "extract every reported figure as an interval-valued claim", "CSV path, or - for stdout"),
+        ("reconcile", cmd_reconcile, "check whether the figures agree (GRIM, ranges, parts/totals, changes, repeats, across documents)",
+         "CSV path, or - for stdout"),
+    ]:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of scraped pages")
+        p.add_argument("--out", required=True, help=out_help)
+        p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+        p.set_defaults(func=func)
     return parser
 
 

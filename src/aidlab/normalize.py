@@ -53,9 +53,10 @@ class Sentence:
     text: str
 
 
-#: Sentence ends: Chinese full stops, exclamation/question marks (the ASCII `?` is not one: in
-#: scraped Chinese pages it usually marks a lost byte), semicolons, and line breaks.
-_SENTENCE_END = re.compile(r"[。！？；!;…]+[”’」』)）]*|\n+")
+#: Sentence ends: Chinese full stops, exclamation/question marks, semicolons and line breaks. The
+#: ASCII `?` is not one (in scraped Chinese pages it usually marks a lost byte), except before a run
+#: of spaces: there it stands for a lost full stop before the paragraph gap.
+_SENTENCE_END = re.compile(r"[。！？；!;…]+[”’」』)）]*|\?(?= {2,})|\n+")
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -82,6 +82,8 @@ def _fmt(x: Fraction | Decimal | None, digits: int = 4) -> str:
     f = Fraction(x)
     if f.denominator == 1:
         return str(f.numerator)
+    if abs(f) >= 100:
+        return f"{round(f):,}"  # counts and amounts: whole units are enough
     return f"{float(f):.{digits}g}" if abs(f) >= 1 else f"{float(f):.{digits}f}"
 
 
