@@ -20,7 +20,7 @@ from .claims import CLAIM_COLUMNS, extract_claims
 from .io import write_text
 from .load import DOCUMENT_COLUMNS, read_documents
 from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, read_manifest
-from .reconcile import CHECK_COLUMNS, reconcile
+from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame, cross_document_checks
 from .tables import write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
@@ -42,13 +42,15 @@ class DocumentResult:
     segments: list[dict]
     spans: list[dict]
     claims: pd.DataFrame
+    checks: list[Check]
 
 
 def process_document(raw: str, doc_id: str, curated: dict | None = None) -> DocumentResult:
-    """Clean one document and extract its claims (pure: no I/O, no shared state)."""
+    """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
     doc = clean.clean_document(raw, doc_id)
+    claims = extract_claims(doc)
     return DocumentResult(doc, clean.document_row(doc, curated), clean.segment_rows(doc), clean.span_rows(doc),
-                          extract_claims(doc))
+                          claims, check_document(claims))
 
 
 def _process_row(args: tuple[str, str, dict | None]) -> DocumentResult:
@@ -113,7 +115,7 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1,
         documents[field] = [curated.get(d, {}).get(field, "") for d in documents["doc_id"]]
     claims = (pd.concat([r.claims for r in results], ignore_index=True) if results
               else pd.DataFrame(columns=list(CLAIM_COLUMNS)))
-    checks = reconcile(claims, documents)
+    checks = checks_frame([c for r in results for c in r.checks] + cross_document_checks(claims, documents))
     return Tables(
         loaded=loaded,
         docs={r.doc.doc_id: r.doc for r in results},

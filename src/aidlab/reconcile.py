@@ -76,6 +76,12 @@ class Check:
 
 # --- small exact helpers ------------------------------------------------------------------------
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts; a zip over column lists (DataFrame.to_dict('records') goes row by row and is slow)."""
+    columns = list(df.columns)
+    return [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))]
+
+
 def _fmt(x: Fraction | Decimal | None, digits: int = 4) -> str:
     if x is None:
         return "inf"
@@ -120,7 +126,7 @@ def grim_checks(claims: pd.DataFrame) -> list[Check]:
     out = []
     counts = claims[claims["unit"].isin(PEOPLE_UNITS) & (claims["reading"] == "point") & ~claims["damaged"]
                     & (claims["multiplier"] == 1) & ~claims["number"].str.contains(r"\.") & (claims["value"] >= 1)]
-    for _, p in claims[(claims["unit"] == "%") & ~claims["damaged"]].iterrows():
+    for p in _records(claims[(claims["unit"] == "%") & ~claims["damaged"]]):
         if not PART_OF.search(p["sentence"]):
             continue
         near = _before(counts, p)
@@ -128,7 +134,7 @@ def grim_checks(claims: pd.DataFrame) -> list[Check]:
         near = near[[bool(s) and (s in p["sentence"] or s[-2:] in p["sentence"]) for s in near["subject"]]]
         if near.empty:
             continue
-        c = near.iloc[-1]
+        c = _records(near)[-1]
         n = int(c["value"])
         admitted = grim_percent(p["number"], n)
         modes = [m for m in ROUNDING_MODES if admitted[m]]
@@ -152,7 +158,7 @@ def grim_checks(claims: pd.DataFrame) -> list[Check]:
 def range_checks(claims: pd.DataFrame) -> list[Check]:
     """Shares within 0–100% unless they describe growth; parts after 其中 not above the whole before them."""
     out = []
-    for _, p in claims[(claims["unit"] == "%") & ~claims["damaged"]].iterrows():
+    for p in _records(claims[(claims["unit"] == "%") & ~claims["damaged"]]):
         window = p["sentence"]
         pos = window.find(p["text"])
         growth = bool(GROWTH_VERB.search(window[max(0, pos - 6):pos])) or "同比" in window[max(0, pos - 12):pos]
@@ -163,7 +169,7 @@ def range_checks(claims: pd.DataFrame) -> list[Check]:
         out.append(Check("range", "consistent" if ok else "inconsistent", "within_0_100" if ok else "above_100", [p],
                          f"{p['text']} → {_interval(b)} ⊂ [0, 100]" if ok else f"{p['text']} → {_interval(b)} exceeds 100",
                          f"The share {p['text']} is {'within' if ok else 'outside'} 0–100% and is not described as growth."))
-    for _, part in claims[~claims["damaged"]].iterrows():
+    for part in _records(claims[~claims["damaged"]]):
         sentence = part["sentence"]
         pos = sentence.find(part["text"])
         marker = sentence.rfind("其中", 0, pos)
@@ -174,7 +180,7 @@ def range_checks(claims: pd.DataFrame) -> list[Check]:
         wholes = wholes[[sentence.find(t) < marker for t in wholes["text"]]]
         if wholes.empty:
             continue
-        whole = wholes.iloc[-1]
+        whole = _records(wholes)[-1]
         pb, wb = claim_bounds(part), claim_bounds(whole)
         w_hi = _hi(wb)
         ok = w_hi is None or _lo(pb) <= w_hi
@@ -195,7 +201,7 @@ def parts_total_checks(claims: pd.DataFrame) -> list[Check]:
     """A stated total (共/合计 …) against the parts the article lists for it."""
     out = []
     usable = claims
-    for _, total in usable.iterrows():
+    for total in _records(usable):
         before = total["sentence"][:max(0, total["sentence"].find(total["text"]))]
         clause = re.split(r"[，,；;：:]", before)[-1] if before else ""
         if not TOTAL_WORD.search(clause):
@@ -207,14 +213,14 @@ def parts_total_checks(claims: pd.DataFrame) -> list[Check]:
         # parts after 其中 in the total's own sentence (其中 itself says they belong to the total)
         after = total["sentence"][total["sentence"].find(total["text"]):]
         if "其中" in after:
-            parts += [r for _, r in same_unit[(same_unit["sentence_no"] == total["sentence_no"])
-                                              & (same_unit["clean_start"] > total["clean_start"])].iterrows()]
+            parts += _records(same_unit[(same_unit["sentence_no"] == total["sentence_no"])
+                                    & (same_unit["clean_start"] > total["clean_start"])])
         # parts listed elsewhere: a sentence listing ≥ 2 such claims, one of which names an enumerated item
         if items and not parts:
             for _, grp in same[same["sentence_no"] != total["sentence_no"]].groupby("sentence_no"):
-                named = [r for _, r in grp.iterrows() if any(i and i in r["subject"] for i in items)]
+                named = [r for r in _records(grp) if any(i and i in r["subject"] for i in items)]
                 if len(grp) >= 2 and named:
-                    parts += [r for _, r in grp.iterrows()]
+                    parts += _records(grp)
         if not parts:
             continue
         tb = claim_bounds(total)
@@ -265,8 +271,8 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
         text = sent.iloc[0]["sentence"]
         # 从A (提升|…) 至/到 B
         for m in re.finditer(r"从([^，。；]{1,20}?)(提升|提高|增加|增长|上升|下降|降低|减少)(?:至|到)([^，。；]{1,20})", text):
-            a = [r for _, r in sent.iterrows() if r["text"] in m.group(1)]
-            b = [r for _, r in sent.iterrows() if r["text"] in m.group(3)]
+            a = [r for r in _records(sent) if r["text"] in m.group(1)]
+            b = [r for r in _records(sent) if r["text"] in m.group(3)]
             if not (a and b):
                 continue
             a, b = a[-1], b[0]
@@ -282,7 +288,7 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
                              [a, b], f"{a['text']} {_interval(ab)} → {b['text']} {_interval(bb)} ({m.group(2)}){unit_note}",
                              f"The change from {a['text']} to {b['text']} is {'consistent with' if possible else 'opposite to'} the stated {m.group(2)}{unit_note}."))
         # growth rates with their current values (分别 pairs them in order)
-        growth = [(r, _growth_of(sent, r)) for _, r in sent.iterrows() if r["unit"] == "%" and not r["damaged"]]
+        growth = [(r, _growth_of(sent, r)) for r in _records(sent) if r["unit"] == "%" and not r["damaged"]]
         growth = [(r, g) for r, g in growth if g]
         if not growth:
             continue
@@ -291,7 +297,8 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
         if currents.empty:
             continue
         respectively = "分别" in text[:text.find(first["text"])]
-        pairs = list(zip(currents.tail(len(growth)).to_dict("records"), growth)) if respectively else [(currents.iloc[-1].to_dict(), growth[0])]
+        current_rows = _records(currents)
+        pairs = list(zip(current_rows[-len(growth):], growth)) if respectively else [(current_rows[-1], growth[0])]
         for cur, (g, (verb, _yoy)) in pairs:
             cb, gb = claim_bounds(cur), claim_bounds(g)
             sign = -1 if verb in DECREASE else 1
@@ -336,7 +343,7 @@ def _similar(a: str, b: str) -> bool:
 def repeat_checks(claims: pd.DataFrame) -> list[Check]:
     """The same figure stated twice in one document: same metric, unit and subject, close values → intervals must overlap."""
     out = []
-    rows = [r for _, r in claims[~claims["damaged"]].iterrows() if r["unit"] != "%"]
+    rows = [r for r in _records(claims[~claims["damaged"]]) if r["unit"] != "%"]
     seen: set[str] = set()
     for i, a in enumerate(rows):
         if a["claim_id"] in seen:
@@ -384,7 +391,7 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None) 
     rows = claims[~claims["damaged"] & (claims["unit"] != "%")].join(meta, on="doc_id")
     rows = rows[(rows["aiding_party"].fillna("") != "") & (rows["recipient_region"].fillna("") != "")]
     for _, grp in rows.groupby(["aiding_party", "recipient_region", "metric", "unit"]):
-        recs = grp.to_dict("records")
+        recs = _records(grp)
         for i, a in enumerate(recs):
             for b in recs[i + 1:]:
                 if a["doc_id"] == b["doc_id"] or not _similar(a["subject"], b["subject"]):
@@ -415,6 +422,11 @@ def reconcile(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd
     for _, group in claims.groupby("doc_id", sort=False):
         checks += check_document(group)
     checks += cross_document_checks(claims, documents)
+    return checks_frame(checks)
+
+
+def checks_frame(checks: list[Check]) -> pd.DataFrame:
+    """Checks as a table, numbered per kind in the order given."""
     frame = pd.DataFrame([c.row() for c in checks], columns=list(CHECK_COLUMNS))
     counters: dict[str, int] = {}
     ids = []
