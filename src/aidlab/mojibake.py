@@ -10,13 +10,17 @@ shows up as an *orphan* (`?shù)`).
 
 Method: (1) give every character a signal weight (glued `?`, U+FFFD, orphan pinyin, symbols next
 to CJK, characters outside GB2312 after Traditional→Simplified, GB2312 level-2 characters, stray
-ASCII bytes); (2) inside each run of two-byte characters, re-encode to GB18030 and score the
-one-byte-realigned decoding against the text as it stands with a character-commonness scale
-(frequent > GB2312 level 1 > level 2 > outside GB2312 > symbols); the best realignment window is
-itself a signal; (3) merge signals at most `MERGE_GAP` characters apart, keep clusters weighing at
-least `SPAN_MIN_WEIGHT`; (4) the repair is the realigned text (annotations removed, converted to
-Simplified) with `?` wherever a byte was lost, accepted only at `ACCEPT_CONFIDENCE`.
-Digits next to a lost byte are reported as damaged, a lost byte never turns into a digit.
+ASCII bytes); (2) inside each run of two-byte characters near a signal, re-encode to GB18030 and
+score the one-byte-realigned decoding against the text as it stands on a character-commonness
+scale (frequent > GB2312 level 1 > level 2 > outside GB2312 > symbols); the best realignment
+window is itself a signal and extends the span over garbled-but-common characters; (3) merge
+signals at most `MERGE_GAP` characters apart and keep clusters weighing `SPAN_MIN_WEIGHT`; (4) the
+candidate is the realigned text (annotations removed, Traditional→Simplified) with `?` wherever a
+byte was lost; it is accepted as `repair` only at `ACCEPT_CONFIDENCE`, a product of commonness,
+score gain, certainty of the window's edges and — when the page marks losses with `?` rather than
+U+FFFD — the risk that its decoder silently dropped a pair (then one realigned character is a
+spurious union of two halves). Digits next to a `?` are reported as damaged; a realignment never
+produces a digit.
 """
 from __future__ import annotations
 
@@ -50,8 +54,8 @@ class CorruptSpan:
 
 
 # --------------------------------------------------------------------------------------------
-# Thresholds (see the module docstring; values chosen so that the clean seed pages give no span
-# while every garbled passage of the Traditional seed page is covered).
+# Thresholds (see the module docstring). Calibrated on clean Simplified/Traditional pages (no span
+# wanted), on real garbled pages and on synthetic damage (one byte dropped from GBK-encoded text).
 # --------------------------------------------------------------------------------------------
 
 #: Signals at most this many characters apart (annotations not counted) join one cluster: a
@@ -65,10 +69,14 @@ SPAN_MIN_WEIGHT = 2.0
 #: A realignment window whose score gain reaches this is a span on its own (silent byte loss with
 #: no `?`): clean text shifted by one byte loses score, it never gains this much.
 SHIFT_DETECT_GAIN = 8.0
-#: Smallest gain for which a realignment window is used at all (inside or next to a cluster).
+#: Smallest gain for which a realignment window is used at all (inside or next to a cluster) …
 MIN_SHIFT_GAIN = 1.5
-#: Repairs are accepted from this confidence on: with an all-level-1 candidate it needs a score
-#: gain of about 7.6, i.e. the realignment must remove several symbols/rare characters.
+#: … and for a window that ends or starts at a lost-byte marker (the marker already proves damage).
+MIN_SHIFT_GAIN_NEAR_LOST = 0.5
+#: Repairs are accepted from this confidence on. With an all-level-1 candidate and certain edges
+#: the realignment must gain ~8 (remove several symbols/rare characters). On synthetic one-byte
+#: drops every repair accepted at this level was right (U+FFFD pages); on `?` pages the drop risk
+#: keeps nearly all repairs at candidate level, where real pages show wrong characters (受载).
 ACCEPT_CONFIDENCE = 0.85
 #: Scale of the gain → confidence curve `1 - exp(-gain / GAIN_SCALE)`.
 GAIN_SCALE = 4.0
@@ -76,12 +84,17 @@ GAIN_SCALE = 4.0
 #: or end of the realignment by some characters costs little, the edge of the garbled stretch is
 #: uncertain (unigram commonness cannot tell a lucky garbled character from a real one).
 MARGIN_SCALE = 1.0
+#: Prior probability, per realigned character, that the garbling decoder silently dropped an
+#: undecodable pair right after it (GB18030 user-defined lead bytes aa–af/f8–fe among the ~94
+#: possible trail bytes of GB2312 text: 13/94). Seen on real pages: 受援地 → 茉蒯 (ae b5 gone).
+UDA_DROP_PRIOR = 0.14
 #: Realignment edges scoring within this of the best are treated as equally likely (see `_best_window`).
 TIE_TOLERANCE = 1.5
 
 # Signal weights.
 W_LOST = 1.0          # `?` glued to CJK/digits (not a genuine question)
-W_LOST_EXTRA = 0.5    # each further `?` of a run (`??`), and a digit next to it
+W_LOST_EXTRA = 0.5    # for a run of several `?` (`??`)
+W_LOST_DIGIT = 1.0    # for a digit right next to the `?` (才?000): enough for a span on its own
 W_FFFD = 2.0          # U+FFFD never occurs in prose
 W_ORPHAN = 2.5        # `?` followed by a pinyin annotation that lost its host and `(`
 W_SYMBOL = 1.5        # Greek/Cyrillic/box/math/kana/PUA… next to CJK
@@ -91,9 +104,10 @@ W_RARE = 1.0          # hanzi outside GB2312 after Traditional→Simplified
 W_LEVEL2 = 0.4        # GB2312 level-2 hanzi (d8a1–f7fe)
 W_STRAY = 1.0         # single ASCII byte in the trail range glued between CJK
 W_STRAY_ANNOT = 1.5   # … carrying a pinyin annotation (annotations follow hanzi, never a Latin letter)
+W_SHIFT_NEAR_LOST = 0.5  # per unit of gain of a realignment window next to a lost byte (max 2.0)
 
 # Commonness scale used to compare readings (log-odds-like, only differences matter).
-S_TOP = 0.0           # among the ~1000 most frequent characters
+S_TOP = 0.0           # among the ~1700 most frequent characters
 S_LEVEL1 = -1.0       # other GB2312 level-1 (b0a1–d7f9)
 S_LEVEL2 = -3.0
 S_RARE = -5.0
@@ -107,7 +121,9 @@ S_MARK = -1.5         # a new loss marker introduced by a realignment
 
 MARK = "?"
 
-# ~1000 most frequent simplified characters (general-purpose frequency lists, e.g. Jun Da's).
+# ~1700 most frequent simplified characters (general-purpose frequency lists, e.g. Jun Da's);
+# they cover ~90 % of running text but only ~45 % of GB2312 level 1, which is what separates a
+# real character from a lucky garbled one.
 _TOP_CHARS = frozenset(
     "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后"
     "作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因"
@@ -144,7 +160,6 @@ _TOP_CHARS = frozenset(
     "磨递邪撞拟滚奏巡颜剂绩贡疯坡瞧截燃焦殿伪柳锁逼颇昏劝呈搜勤戒驾漂饮曹朵仔柔俩孟腐幼践籍牧凉牲佳娜"
     "浓芳稿竹腹跌逻垂遵脉貌柏狱猜怜惑陶兽帐饰贷昌叙躺钢沟寄扶铺邓寿惧询汤盗肥尝匆辉奈扣廷澳嘛董迁凝慰"
     "厌脏腾幽怨鞋丢埋泉涌辖躲晋紫艰魏吾慌祝邮吐狠鉴曰械咬邻赤挤弯椅陪割揭韦悟聪雾锋梯猫祥阔誉筹丛牵鸣"
-    "疆诊疗援卫"
 )
 
 _QUESTION_PARTICLES = frozenset("吗嗎呢么麼吧啊嘛呀")
@@ -227,8 +242,8 @@ def _klass(ch: str) -> str:
         return "han:" + _han_class(ch)
     if ch in _COMMON_PUNCT or (0xFF01 <= ord(ch) <= 0xFF5E and not ch.isalnum()):
         return "punct"
-    if ch in _TYPO or ch in "©®™•·–—−":
-        return "typo"
+    if ch in _TYPO or ch in "©®™•·–—−" or 0xFF21 <= ord(ch) <= 0xFF5A:
+        return "typo"                     # incl. full-width Latin letters (ＣＴ)
     o = ord(ch)
     if 0x2460 <= o <= 0x24FF or 0x2160 <= o <= 0x217F or 0x3220 <= o <= 0x3243:
         return "enum"
@@ -238,7 +253,7 @@ def _klass(ch: str) -> str:
 _SCORE = {
     "han:top": S_TOP, "han:l1": S_LEVEL1, "han:l2": S_LEVEL2, "han:rare": S_RARE,
     "punct": S_PUNCT, "typo": S_TYPO, "enum": S_ENUM, "symbol": S_SYMBOL,
-    "ascii": S_STRAY, "digit": S_INVALID, "space": S_INVALID, "lost": S_INVALID,
+    "ascii": S_STRAY, "digit": S_LEVEL1, "space": S_INVALID, "lost": S_INVALID,
 }
 
 
@@ -284,9 +299,6 @@ class _Unit:
     end: int
     kind: str              # 'char' | 'lost' | 'annot'
     orphan: bool = False
-
-    def ch(self, text: str) -> str:
-        return text[self.start]
 
 
 def _units(text: str) -> list[_Unit]:
@@ -376,7 +388,9 @@ def _lost_weight(text: str, units: list[_Unit], k: int) -> tuple[float, str]:
     w = W_LOST + W_LOST_EXTRA * min(len(seg) - 1, 1)
     right_digit = u.end < len(text) and _klass(text[u.end]) == "digit"
     if pc == "digit" or right_digit:
-        w += W_LOST_EXTRA
+        # `?` glued to a number is reported even alone: a silently misread figure costs more than
+        # checking a question mark that happens to precede a number
+        w += W_LOST_DIGIT
     return w, "lost-byte"
 
 
@@ -428,11 +442,21 @@ class _Window:
     gain: float
     out: list[str]         # decoded pieces, MARK for lost characters
     margin: float = math.inf  # gain lead over the best window with another start or end
+    touches_lost: bool = False  # starts right after or ends right before a lost-byte marker
+
+    @property
+    def realigned(self) -> str:
+        """The characters the realignment produced (loss markers excluded)."""
+        return "".join(c for c in self.out if c != MARK)
 
 
 def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str],
                  pre_lost: bool, after: int | None) -> _Window | None:
-    """Best one-byte realignment window of a run (max gain, ties → shorter window)."""
+    """Best one-byte realignment window of a run (max gain over the text as it stands).
+
+    Ties go to the shorter window; edges with near-equal rivals are widened and their characters
+    folded into the loss marker, since commonness alone cannot place them.
+    """
     n = len(idx)
     codes = [_gbk2(c) for c in chars]
     asis = [_char_score(c) for c in chars]
@@ -465,7 +489,6 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
         return S_MARK, False
 
     best: tuple[float, int, int, bool] | None = None
-    prefix = 0.0                      # sum of d[0..e-2]
     best_start_val = -math.inf
     best_s = 0
     pref_at = [0.0]
@@ -476,14 +499,15 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
         sv = (0.0 if (s == 0 and pre_lost) else S_MARK) - pref_at[s]
         if sv >= best_start_val:
             best_start_val, best_s = sv, s
-        prefix = pref_at[e - 1]
         ev, consumes = end_value(e)
-        g = best_start_val + prefix - asis[e - 1] + ev
+        g = best_start_val + pref_at[e - 1] - asis[e - 1] + ev
         if best is None or g > best[0] + 1e-9:
             best = (g, best_s, e, consumes)
     if best is None:
         return None
     g, s, e, consumes = best
+    if g < min(MIN_SHIFT_GAIN, MIN_SHIFT_GAIN_NEAR_LOST):
+        return None
 
     def gain_of(s2: int, e2: int) -> float:
         sv2 = (0.0 if (s2 == 0 and pre_lost) else S_MARK) - pref_at[s2]
@@ -515,12 +539,17 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
     else:
         out.append(MARK)
     last = after if (e_hi == n and end_value(n)[1]) else idx[e_hi - 1]
-    return _Window(idx[s_lo], last, g, out, margin)
+    touches = (s_lo == 0 and pre_lost) or (e_hi == n and end_lost)
+    return _Window(idx[s_lo], last, g, out, margin, touches)
 
 
-def _runs(text: str, units: list[_Unit]) -> list[_Window]:
-    """Best realignment window of every run of two-byte characters (with and without widening
-    `! ` after a lost marker back to the full-width `！　` the page normalised away)."""
+def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
+    """Best realignment window of every run of two-byte characters near a signal (with and without
+    widening `! ` after a lost marker back to the full-width `！　` the page normalised away).
+
+    near[k] counts signal units up to unit k, so a run is only realigned when a signal lies
+    within MERGE_GAP + 1 units of it (a window far from every signal could not join a span).
+    """
     windows: list[_Window] = []
     k, n = 0, len(units)
     while k < n:
@@ -532,31 +561,32 @@ def _runs(text: str, units: list[_Unit]) -> list[_Window]:
         while j < n and units[j].kind == "char" and not text[units[j].start].isascii() \
                 and _gbk2(text[units[j].start]):
             j += 1
-        if j - k > 200:            # very long runs: only the ends can touch a garbled stretch
-            spans = [(k, k + 100), (j - 100, j)]
-        else:
-            spans = [(k, j)]
-        for a, b in spans:
-            after = b if b < n else None
-            pre_lost = a > 0 and units[a - 1].kind == "lost"
-            idx = list(range(a, b))
-            chars = [text[units[t].start] for t in idx]
-            cand = _best_window(text, units, idx, chars, pre_lost, after)
-            # widened variant: lost marker, then up to 3 of `! ,;:.` right before the run
-            p = a
-            while p > 0 and a - p < 3 and units[p - 1].kind == "char" and text[units[p - 1].start] in _FW_OF:
-                p -= 1
-            if p < a and p > 0 and units[p - 1].kind == "lost":
-                widx = list(range(p, a)) + idx
-                wch = [_FW_OF[text[units[t].start]] for t in range(p, a)] + chars
-                wide = _best_window(text, units, widx, wch, True, after)
-                if wide is not None:
-                    # the widened ASCII characters were neutral as they stood
-                    wide.gain += sum(_char_score(wch[t - p]) for t in range(wide.first, a))
-                    if cand is None or wide.gain > cand.gain + 1e-9:
-                        cand = wide
-            if cand is not None and cand.gain >= MIN_SHIFT_GAIN:
-                windows.append(cand)
+        lo, hi = max(0, k - MERGE_GAP - 3), min(n - 1, j + MERGE_GAP + 2)
+        if near[hi] - (near[lo - 1] if lo > 0 else 0) == 0:
+            k = j
+            continue
+        a, b = k, j
+        after = b if b < n else None
+        pre_lost = a > 0 and units[a - 1].kind == "lost"
+        idx = list(range(a, b))
+        chars = [text[units[t].start] for t in idx]
+        cand = _best_window(text, units, idx, chars, pre_lost, after)
+        # widened variant: lost marker, then up to 3 of `! ,;:.` right before the run
+        p = a
+        while p > 0 and a - p < 3 and units[p - 1].kind == "char" and text[units[p - 1].start] in _FW_OF:
+            p -= 1
+        if p < a and p > 0 and units[p - 1].kind == "lost":
+            widx = list(range(p, a)) + idx
+            wch = [_FW_OF[text[units[t].start]] for t in range(p, a)] + chars
+            wide = _best_window(text, units, widx, wch, True, after)
+            if wide is not None:
+                # the widened ASCII characters were neutral as they stood
+                wide.gain += sum(_char_score(wch[t - p]) for t in range(wide.first, a))
+                if cand is None or wide.gain > cand.gain + 1e-9:
+                    cand = wide
+        if cand is not None and cand.gain >= (MIN_SHIFT_GAIN_NEAR_LOST if cand.touches_lost
+                                              else MIN_SHIFT_GAIN):
+            windows.append(cand)
         k = j
     return windows
 
@@ -565,9 +595,31 @@ def _runs(text: str, units: list[_Unit]) -> list[_Window]:
 # Spans.
 # --------------------------------------------------------------------------------------------
 
-def candidate_confidence(candidate: str, gain: float, margin: float = math.inf) -> float:
+def _survival(ch: str, drop_prior: float) -> float:
+    """Probability that a realigned character is genuine and not the spurious union of the lead
+    byte of one character and the trail byte of the next, left where the garbling decoder silently
+    dropped an undecodable pair in between (Bayes with the class likelihoods below)."""
+    if drop_prior <= 0:
+        return 1.0
+    k = _klass(ch)
+    if not k.startswith("han"):
+        return 1.0
+    spurious, genuine = _CLASS_LIKELIHOOD.get(k, (1.0, 0.01))
+    return (1 - drop_prior) * genuine / ((1 - drop_prior) * genuine + drop_prior * spurious)
+
+
+#: P(class | spurious pair), P(class | genuine character) for realigned hanzi: a spurious pair keeps
+#: a real lead byte, so it stays in the same GB2312 row (level 1 for common characters) but hits a
+#: frequent character only at the frequent-character share of level 1 (~27 %); real text is ~85 %
+#: frequent characters.
+_CLASS_LIKELIHOOD = {"han:top": (0.27, 0.85), "han:l1": (0.73, 0.14), "han:l2": (1.0, 0.01),
+                     "han:rare": (1.0, 0.01)}
+
+
+def candidate_confidence(candidate: str, gain: float, margin: float = math.inf,
+                         realigned: str = "", drop_prior: float = 0.0) -> float:
     """Confidence of a repair candidate: level-1 share of its hanzi × saturating score gain ×
-    certainty of the realignment's edges."""
+    certainty of the realignment's edges × chance that no realigned character is spurious."""
     if gain <= 0 or margin <= 0:
         return 0.0
     hans = [c for c in candidate if _is_han(c)]
@@ -575,6 +627,8 @@ def candidate_confidence(candidate: str, gain: float, margin: float = math.inf) 
         return 0.0
     q = sum(_klass(c) in ("han:top", "han:l1") for c in hans) / len(hans)
     conf = q * (1.0 - math.exp(-gain / GAIN_SCALE)) * (1.0 - math.exp(-margin / MARGIN_SCALE))
+    for ch in _t2s(realigned):
+        conf *= _survival(ch, drop_prior)
     if any(_klass(c) in ("symbol", "enum", "typo") for c in candidate):
         conf *= 0.5
     return round(conf, 3)
@@ -682,8 +736,17 @@ def _analyse(text: str) -> list[CorruptSpan]:
             continue
         if w > 0:
             items.append((k, k, w, r, None))
-    for win in _runs(text, units):
-        w = 2.0 if win.gain >= SHIFT_DETECT_GAIN else 0.0
+    near: list[int] = []
+    hot = {it[0] for it in items}
+    for k in range(n):
+        near.append((near[-1] if near else 0) + (k in hot))
+    for win in _runs(text, units, near):
+        if win.gain >= SHIFT_DETECT_GAIN:
+            w = SPAN_MIN_WEIGHT
+        elif win.touches_lost:
+            w = min(SPAN_MIN_WEIGHT, win.gain * W_SHIFT_NEAR_LOST)
+        else:
+            w = 0.0
         items.append((win.first, win.last, w, "byte-shift", win))
     items.sort(key=lambda t: (t[0], t[1]))
 
@@ -707,13 +770,21 @@ def _analyse(text: str) -> list[CorruptSpan]:
             u = units[k]
             if u.kind != "lost":
                 continue
-            marks = [i for i in range(u.start, u.end) if text[i] in _LOST_CHARS]
+            # Only a `?` can have eaten a neighbouring digit byte (the decoder swallowed the pair
+            # lead+ASCII, as in 才?000); U+FFFD decoders put the ASCII byte back, digits survive.
+            marks = [i for i in range(u.start, u.end) if text[i] == "?"]
+            if not marks:
+                continue
             hit: list[int] = []
             if not u.orphan:
                 hit += _digit_run(text, u.end, +1)
             hit += _digit_run(text, u.start - 1, -1)
+            # a `?` that swallowed a byte pair before a measure word most likely ate a digit
+            # (受援?縣); U+FFFD stands for one byte only, the digit would still be visible
             nxt = u.end
-            if hit or (not u.orphan and nxt < len(text) and text[nxt] in _MEASURE):
+            ate_digit = (not u.orphan and "?" in text[u.start:u.end] and nxt < len(text)
+                         and text[nxt] in _MEASURE)
+            if hit or ate_digit:
                 damaged.update(marks)
                 damaged.update(hit)
         if damaged:
@@ -738,6 +809,7 @@ def _analyse(text: str) -> list[CorruptSpan]:
         pieces: list[str] = []
         gain = 0.0
         margin = math.inf
+        realigned = ""
         used = False
         k = start_of.get(a, 0)
         while k < n and units[k].start < b:
@@ -747,6 +819,7 @@ def _analyse(text: str) -> list[CorruptSpan]:
                 pieces.extend(w.out)
                 gain += w.gain
                 margin = min(margin, w.margin)
+                realigned += w.realigned
                 used = True
                 k = w.last + 1
                 continue
@@ -756,9 +829,13 @@ def _analyse(text: str) -> list[CorruptSpan]:
                 pieces.append(text[u.start])
             k += 1
         cand = _collapse_marks(_t2s("".join(pieces)))
-        conf = candidate_confidence(cand, gain, margin) if used else 0.0
-        digits_in = re.findall(r"\d", text[a:b])
-        if re.findall(r"\d", cand) != digits_in:
+        # U+FFFD markers come from decoders that mark every undecodable pair; with `?` markers
+        # (or none) a silently dropped pair cannot be excluded.
+        prior = 0.0 if "\ufffd" in text[a:b] else UDA_DROP_PRIOR
+        conf = candidate_confidence(cand, gain, margin, realigned, prior) if used else 0.0
+        # (full-width digits inside a realigned stretch are garbage, not figures)
+        digits_in = re.findall(r"[0-9]", text[a:b])
+        if re.findall(r"[0-9]", cand) != digits_in:
             conf = 0.0          # never invent (or drop) a digit
         if MARK not in cand and used:
             conf = 0.0          # a realignment always loses at least one byte
