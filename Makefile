@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` (all notebooks, all figures) and `make test`.
+# The two commands of the README: `make run` (all notebooks, all figures in English and Chinese) and `make test`.
 # Both create the virtual environment .venv on first use, pinned by requirements.lock.
 PYTHON ?= python3
 VENV   := .venv
@@ -18,6 +18,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/aidlab run
+	$(BIN)/aidlab run --only 05 --lang zh
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 test: $(STAMP)
