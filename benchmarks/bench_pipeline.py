@@ -32,17 +32,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--drop-docs", action="store_true", help="build(keep_docs=False), as a large corpus would")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_corpus(folder, args.docs)
         chars = sum(len(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt"))
-        print(f"# {args.docs} documents, {chars:,} characters; Python {platform.python_version()}, {platform.machine()}")
+        print(f"# {args.docs} documents, {chars:,} characters, keep_docs={not args.drop_docs}; "
+              f"Python {platform.python_version()}, {platform.machine()}")
         print("| workers | seconds | documents/s | claims | checks | peak RSS (MiB) |")
         print("|---|---|---|---|---|---|")
         for workers in args.workers:
             start = time.perf_counter()
-            tables = pipeline.build(folder, workers=workers)
+            tables = pipeline.build(folder, workers=workers, keep_docs=not args.drop_docs)
             seconds = time.perf_counter() - start
             rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024

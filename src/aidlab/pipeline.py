@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,7 +37,7 @@ DOCUMENTS_COLUMNS: dict[str, str] = {
 class DocumentResult:
     """Everything the pipeline derives from one document."""
 
-    doc: clean.CleanDocument
+    doc: clean.CleanDocument | None  # None once collected into a corpus run that does not keep documents
     document: dict
     segments: list[dict]
     spans: list[dict]
@@ -83,9 +83,13 @@ def _stderr_progress(n: int, total: int, doc_id: str) -> None:
     print(f"\r[{n}/{total}] {doc_id}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
 
-def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1,
+def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
           progress: Callable[[int, int, str], None] | None = None) -> Tables:
-    """Run load → clean → claims → reconcile over files/folders; curated manifest fields win over the page."""
+    """Run load → clean → claims → reconcile over files/folders; curated manifest fields win over the page.
+
+    keep_docs=False drops the per-document objects (raw text and offset maps) once their rows are
+    taken, so memory grows with the tables, not with the pages (for large corpora; notebook views need them).
+    """
     loaded = read_documents(paths, on_error="flag")
     folders = {Path(p).parent for p in loaded["path"]}
     curated: dict[str, dict] = {}
@@ -97,17 +101,22 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1,
     usable = loaded[loaded["usable"]]
     jobs = [(r.text, r.doc_id, curated.get(r.doc_id)) for r in usable.itertuples()]
     results: list[DocumentResult] = []
+    docs: dict[str, clean.CleanDocument] = {}
+
+    def collect(n: int, res: DocumentResult) -> None:
+        if keep_docs:
+            docs[res.doc.doc_id] = res.doc
+        results.append(replace(res, doc=None))  # the rows stay; the page and its offset maps go
+        if progress:
+            progress(n, len(jobs), res.document["doc_id"])
+
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for n, res in enumerate(pool.map(_process_row, jobs, chunksize=max(1, len(jobs) // (workers * 8))), 1):
-                results.append(res)
-                if progress:
-                    progress(n, len(jobs), res.doc.doc_id)
+                collect(n, res)
     else:
         for n, job in enumerate(jobs, 1):
-            results.append(_process_row(job))
-            if progress:
-                progress(n, len(jobs), job[1])
+            collect(n, _process_row(job))
     documents = pd.DataFrame([r.document for r in results], columns=list(clean.CLEAN_DOCUMENT_COLUMNS))
     meta = loaded.set_index("doc_id")[["encoding", "checksum"]]
     documents = documents.join(meta, on="doc_id")
@@ -118,7 +127,7 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1,
     checks = checks_frame([c for r in results for c in r.checks] + cross_document_checks(claims, documents))
     return Tables(
         loaded=loaded,
-        docs={r.doc.doc_id: r.doc for r in results},
+        docs=docs,
         documents=documents[list(DOCUMENTS_COLUMNS)],
         segments=pd.DataFrame([s for r in results for s in r.segments], columns=list(clean.SEGMENT_COLUMNS)),
         spans=pd.DataFrame([s for r in results for s in r.spans], columns=list(clean.SPAN_COLUMNS)),

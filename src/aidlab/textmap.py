@@ -36,7 +36,7 @@ class TrackedText:
     @classmethod
     def identity(cls, raw: str) -> "TrackedText":
         """The raw text itself: character i comes from raw[i:i+1]."""
-        idx = np.arange(len(raw), dtype=np.int64)
+        idx = np.arange(len(raw), dtype=np.int32)
         return cls(raw, idx, idx + 1)
 
     def __len__(self) -> int:
@@ -60,11 +60,11 @@ class TrackedText:
                 if n == e.end - e.start:
                     s, t = self.raw_start[e.start:e.end], self.raw_end[e.start:e.end]
                 elif e.end > e.start:
-                    s = np.full(n, self.raw_start[e.start], dtype=np.int64)
-                    t = np.full(n, self.raw_end[e.end - 1], dtype=np.int64)
+                    s = np.full(n, self.raw_start[e.start], dtype=np.int32)
+                    t = np.full(n, self.raw_end[e.end - 1], dtype=np.int32)
                 else:  # insertion: anchor on the preceding character (or the next one at the start)
                     anchor = self.raw_end[e.start - 1] if e.start else (self.raw_start[0] if len(self.text) else 0)
-                    s = t = np.full(n, anchor, dtype=np.int64)
+                    s = t = np.full(n, anchor, dtype=np.int32)
                 parts.append(e.new)
                 starts.append(s)
                 ends.append(t)
@@ -72,7 +72,7 @@ class TrackedText:
         parts.append(self.text[pos:])
         starts.append(self.raw_start[pos:])
         ends.append(self.raw_end[pos:])
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return TrackedText("".join(parts), np.concatenate(starts or [empty]), np.concatenate(ends or [empty]))
 
     def map_same_length(self, fn: Callable[[str], str]) -> "TrackedText":
@@ -100,10 +100,10 @@ class TrackedText:
             if i and sep:
                 anchor = int(pieces[i - 1].raw_end[-1]) if len(pieces[i - 1]) else 0
                 texts.append(sep)
-                starts.append(np.full(len(sep), anchor, dtype=np.int64))
-                ends.append(np.full(len(sep), anchor, dtype=np.int64))
+                starts.append(np.full(len(sep), anchor, dtype=np.int32))
+                ends.append(np.full(len(sep), anchor, dtype=np.int32))
             texts.append(p.text)
             starts.append(p.raw_start)
             ends.append(p.raw_end)
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return TrackedText("".join(texts), np.concatenate(starts or [empty]), np.concatenate(ends or [empty]))
