@@ -29,3 +29,17 @@ def corpus_copy(tmp_path: Path) -> Path:
     for p in SEEDS.iterdir():
         shutil.copyfile(p, dest / p.name)
     return dest
+
+
+@pytest.fixture
+def styled():
+    """The publication style applied inside an rc_context, so other tests see matplotlib's defaults again."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from aidlab.figstyle import apply_style
+
+    with mpl.rc_context():
+        apply_style()
+        yield
+    plt.close("all")

@@ -34,13 +34,7 @@ DNA = "\U0001F9EC"  # DNA DOUBLE HELIX: in no installed font
 EXT_B = "\U0002A6D6"  # CJK Unified Ideographs Extension B: not in Noto Sans CJK SC
 
 
-@pytest.fixture(autouse=True)
-def _styled():
-    """Apply the style inside an rc_context so other tests see the defaults again."""
-    with mpl.rc_context():
-        apply_style()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("styled")
 
 
 def _chinese_figure():

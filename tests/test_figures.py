@@ -31,12 +31,7 @@ def seed_tables() -> pipeline.Tables:
     return pipeline.build(ROOT / "seeds")
 
 
-@pytest.fixture(autouse=True)
-def _styled():
-    with mpl.rc_context():
-        apply_style()
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("styled")
 
 
 def _texts(fig: Figure) -> list[str]:
@@ -414,3 +409,11 @@ def test_aid_flows_many_to_one_and_uncurated(seed_tables):
     assert texts.count(docs.loc[first, "recipient_region_en"]) == 1  # one node, two flows
     _, zh = figures.plot_aid_flows(changed, lang="zh")
     assert "不详" in set(zh["aiding_label"])
+
+
+def test_unknown_reading_is_an_error_not_exact():
+    from aidlab.figures import reading_class
+
+    assert reading_class("more_bounded") == "bounded"
+    with pytest.raises(ValueError, match="no class"):
+        reading_class("a_new_reading")

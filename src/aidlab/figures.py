@@ -864,11 +864,15 @@ def plot_checks(tables: Any, lang: str = "en") -> tuple[Figure, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------- 4 vagueness
-def _reading_class(reading: str) -> str:
-    for cls, readings in READING_CLASSES.items():
-        if reading in readings:
-            return cls
-    return "damaged" if reading == "damaged" else "exact"
+_CLASS_OF_READING = {r: cls for cls, readings in READING_CLASSES.items() for r in readings}
+
+
+def reading_class(reading: str) -> str:
+    """The vagueness class (key of READING_CLASSES) of a claim's reading; ValueError for an unknown reading."""
+    try:
+        return _CLASS_OF_READING[reading]
+    except KeyError:
+        raise ValueError(f"reading {reading!r} belongs to no class of READING_CLASSES") from None
 
 
 def plot_vagueness(tables: Any, lang: str = "en") -> tuple[Figure, pd.DataFrame]:
@@ -883,7 +887,7 @@ def plot_vagueness(tables: Any, lang: str = "en") -> tuple[Figure, pd.DataFrame]
     documents, claims = _frames(tables, "documents", "claims")
     order = _doc_order(documents)
     labels = doc_labels(documents, lang)
-    cls = claims["reading"].map(_reading_class).where(~claims["damaged"].astype(bool), "damaged")
+    cls = claims["reading"].map(reading_class).where(~claims["damaged"].astype(bool), "damaged")
     counts = pd.crosstab(claims["doc_id"], cls)
     classes = list(READING_CLASSES)
     groups = [(d, labels[d]) for d in order] + [("all", t("all_documents", lang))]

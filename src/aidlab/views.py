@@ -5,20 +5,8 @@ import pandas as pd
 
 from .pipeline import Tables
 from .reconcile import KINDS
+from .figures import READING_CLASSES, reading_class, t
 from .taxonomy import label
-
-READING_GROUPS: dict[str, str] = {
-    "point": "exact as written",
-    "more_bounded": "余/多 (bounded above)",
-    "more_than": "超过/以上 (open above)",
-    "at_least": "超过/以上 (open above)",
-    "near": "近/不足 (below)",
-    "under": "近/不足 (below)",
-    "at_most": "近/不足 (below)",
-    "about": "约/左右 (about)",
-    "damaged": "damaged (digit lost)",
-}
-
 
 def before_after(tables: Tables, doc_id: str, chars: int = 240) -> pd.DataFrame:
     """The first `chars` characters of a page as scraped and of its clean article text."""
@@ -57,10 +45,12 @@ def metric_coverage(claims: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return table.rename_axis(index="metric", columns="doc")
 
 
-def vagueness(claims: pd.DataFrame) -> pd.DataFrame:
-    """Share of each document's figures by how they are read (exact, bounded, open, below, about, damaged)."""
-    groups = claims["reading"].map(READING_GROUPS)
+def vagueness(claims: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Share of each document's figures by reading class (aidlab.figures.READING_CLASSES: exact, 余/多, 超过/以上, 近/不足, 约, damaged)."""
+    groups = claims["reading"].map(reading_class)
     table = pd.crosstab(claims["doc_id"].str[:3], groups, normalize="index").round(3)
+    table = table[[c for c in READING_CLASSES if c in table.columns]]
+    table.columns = [t(f"read_{c}", lang) for c in table.columns]
     table["figures"] = claims.groupby(claims["doc_id"].str[:3]).size()
     return table.rename_axis(index="doc", columns=None)
 
