@@ -164,3 +164,11 @@ def test_damaged_figures_make_checks_indeterminate():
     claims.loc[claims["text"] == "40人次", "damaged"] = True
     row = only(reconcile(claims), "parts_total").iloc[0]
     assert row["verdict"] == "indeterminate" and row["outcome"] == "damaged"
+
+
+def test_open_ended_current_value_bounds_the_baseline_from_below_only():
+    checks = only(reconcile(claims_of("全年门诊量超过2万人次，同比增长25%。")), "change")
+    row = checks.iloc[0]
+    assert (row["verdict"], row["outcome"]) == ("indeterminate", "baseline_derived")
+    # (20 000, inf) / (1 + [24.5%, 25.5%)) → baseline from 20 000 / 1.255 = 15 936 upwards, no upper bound
+    assert "∈ [15,936, inf]" in row["arithmetic"]

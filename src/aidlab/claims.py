@@ -191,9 +191,9 @@ def _is_not_a_claim(text: str, m: re.Match) -> bool:
         return True  # dates, years, clock times, time scopes
     if before == "第" or (m.start() > 0 and text[m.start() - 1] == "第"):
         return True  # ordinal
-    if before in "+＋×*/" and before or after in ("+", "＋", "×", "*") and after:
+    if (before and before in "+＋×*/") or (after and after in "+＋×*"):
         return True  # formula such as 1+1, 1+7+13
-    if before == "[" and after == "]" or before == "【" and after == "】":
+    if (before, after) in (("[", "]"), ("【", "】")):
         return True  # citation mark
     if before and (before.isascii() and before.isalnum() or before in "-_.@#"):
         return True  # part of a code, phone, address or registration number

@@ -101,6 +101,15 @@ def _hi(b: Bounds) -> Fraction | None:
     return Fraction(b.high) if b.high is not None else None
 
 
+def _overlaps(span: tuple[Fraction, Fraction | None], b: Bounds) -> bool:
+    """Whether the closed span [lo, hi] (hi None = unbounded) shares a value with b, exactly."""
+    lo, hi = span
+    b_hi = _hi(b)
+    above_low = b_hi is None or lo < b_hi or (lo == b_hi and b.high_inclusive)
+    below_high = hi is None or _lo(b) < hi or (_lo(b) == hi and (b.low_inclusive or b.low is None))
+    return above_low and below_high
+
+
 def _interval(b: Bounds) -> str:
     return str(b)
 
@@ -279,7 +288,10 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
             used_from_to.add(b["claim_id"])
             ab, bb = claim_bounds(a), claim_bounds(b)
             decrease = m.group(2) in DECREASE
-            possible = (_lo(bb) < (_hi(ab) or _lo(bb) + 1)) if decrease else ((_hi(bb) is None) or _hi(bb) > _lo(ab))
+            if decrease:  # some B below some A
+                possible = _hi(ab) is None or _lo(bb) < _hi(ab)
+            else:  # some B above some A
+                possible = _hi(bb) is None or _hi(bb) > _lo(ab)
             pp = f"{_fmt(Fraction(b['value']).limit_denominator(1000) - Fraction(a['value']).limit_denominator(1000))}"
             rel = (Fraction(b["value"]).limit_denominator(1000) / Fraction(a["value"]).limit_denominator(1000) - 1) * 100 if a["value"] else None
             unit_note = (f"; as a rate this is {pp} percentage points or {_fmt(rel, 4)}% relative" if a["unit"] == "%" and rel is not None
@@ -303,28 +315,33 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
             cb, gb = claim_bounds(cur), claim_bounds(g)
             sign = -1 if verb in DECREASE else 1
             # relative reading: base = current / (1 ± g/100), widest over both intervals
-            g_lo, g_hi = _lo(gb), _hi(gb) or _lo(gb)
+            if _hi(gb) is None:  # an open-ended growth (增长超过x%) bounds no baseline from one side
+                out.append(Check("change", "indeterminate", "baseline_derived", [cur, g],
+                                 f"current {cur['text']} {_interval(cb)}, {verb} {g['text']} {_interval(gb)}: open-ended",
+                                 f"The {verb} of {g['text']} has no upper bound, so the baseline is bounded on one side only."))
+                continue
+            g_lo, g_hi = _lo(gb), _hi(gb)
             f_lo, f_hi = 1 + sign * g_lo / 100, 1 + sign * g_hi / 100
             fmin, fmax = min(f_lo, f_hi), max(f_lo, f_hi)
-            c_lo, c_hi = _lo(cb), _hi(cb) or _lo(cb)
-            base_rel = (c_lo / fmax, c_hi / fmin) if fmin > 0 else None
+            c_lo, c_hi = _lo(cb), _hi(cb)  # c_hi None: the current value is open-ended
+            base_rel = (c_lo / fmax, None if c_hi is None else c_hi / fmin) if fmin > 0 else None
             arith = f"current {cur['text']} {_interval(cb)}, {verb} {g['text']} {_interval(gb)}"
             if base_rel:
                 arith += f"; relative reading: baseline = current / (1 {'-' if sign < 0 else '+'} g) ∈ [{_fmt(base_rel[0])}, {_fmt(base_rel[1])}] {cur['unit']}"
             stated = None
             if cur["claim_id"] in used_from_to:
                 stated = next((c for c in out if c.kind == "change" and c.claims[-1]["claim_id"] == cur["claim_id"]), None)
-            if cur["unit"] == "%":
+            if cur["unit"] == "%" and c_hi is not None:
                 pp = (c_lo - sign * g_hi, c_hi - sign * g_lo)
                 arith += f"; percentage-point reading: baseline ∈ [{_fmt(min(pp))}, {_fmt(max(pp))}]%"
             if stated is not None:
                 a = stated.claims[0]
                 ab = claim_bounds(a)
-                ok = base_rel is not None and Bounds(Decimal(str(float(base_rel[0]))), Decimal(str(float(base_rel[1]))), True, True).overlaps(ab)
+                ok = base_rel is not None and _overlaps(base_rel, ab)
                 out.append(Check("change", "consistent" if ok else "inconsistent", "baseline_agrees" if ok else "baseline_disagrees",
                                  [a, cur, g], arith + f"; stated baseline {a['text']} {_interval(ab)}",
                                  f"The {verb} of {g['text']} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures."))
-            elif cur["unit"] == "%":
+            elif cur["unit"] == "%" and c_hi is not None:
                 out.append(Check("change", "indeterminate", "ambiguous_pp_vs_relative", [cur, g], arith,
                                  f"{g['text']} growth of the rate {cur['text']} implies a baseline of {_fmt(base_rel[0] if base_rel else None)}–{_fmt(base_rel[1] if base_rel else None)}% if relative, "
                                  f"but {_fmt(min(pp))}–{_fmt(max(pp))}% if percentage points; the text does not say which."))
