@@ -82,3 +82,21 @@ def test_cli_reports_failure_with_nonzero_exit(tmp_path):
     )
     assert proc.returncode == 2
     assert "01_broken.ipynb" in proc.stderr and "ValueError: bad corpus" in proc.stderr
+
+
+def test_aidlab_run_executes_a_real_notebook_into_the_build_folder(tmp_path):
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    source = ROOT / "notebooks" / "01_corpus.ipynb"
+    before = source.read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "aidlab.cli", "run", "--only", "01", "--build", str(build), "--figures", str(figures)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/1] 01_corpus.ipynb" in proc.stderr
+    executed = nbformat.read(str(build / "notebooks" / "01_corpus.ipynb"), as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and str(build / "tables") in injected[0].source
+    table = (build / "tables" / "documents_raw.csv").read_text(encoding="utf-8")
+    assert table.count("\n") == 6 and ",ok," in table
+    assert source.read_bytes() == before
