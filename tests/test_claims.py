@@ -129,3 +129,11 @@ def test_scope_and_metric(seed_claims):
     assert row["scope"] == "截至2018年底" and row["metric"] == "hospitals"
     assert set(seed_claims.loc[seed_claims["unit"] == "台次", "metric"]) == {"surgeries"}
     assert set(seed_claims.loc[seed_claims["unit"] == "元", "metric"]) == {"funds"}
+
+
+def test_metric_reads_the_whole_clause_and_falls_back_on_the_unit(seed_claims):
+    by_text = seed_claims.drop_duplicates("text").set_index("text")
+    # local staff sent to train in the aiding province are trainees, not experts sent
+    assert by_text.loc["185名", "metric"] == "trainees"
+    # the second growth rate of a list has no words of its own: % alone makes it a rate
+    assert by_text.loc["25%", "metric"] == "rate"

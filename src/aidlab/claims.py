@@ -159,7 +159,7 @@ def _subject_and_contexts(text: str, start: int, end: int) -> tuple[str, str, st
     stripped = SUBJECT_PREFIX.sub("", before)
     before = (stripped or before)[-16:]
     brk = CLAUSE_BREAK.search(text, end)
-    after_clause = text[end:brk.start() if brk else len(text)][:30]
+    after_clause = text[end:brk.start() if brk else len(text)][:60]
     after_text = after_clause.lstrip("“")[:14]
     stop = OBJECT_STOP.search(after_text)
     obj = (after_text[:stop.start()] if stop else after_text[:8]).strip()

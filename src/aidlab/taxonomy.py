@@ -66,6 +66,9 @@ def classify(unit: str, *contexts: str) -> str:
         for metric in METRICS:
             if unit in metric.units and metric.pattern.search(context):
                 return metric.key
+    for metric in METRICS:  # no words around the figure: a unit that alone decides (元 → funds, % → rate)
+        if unit in metric.units and metric.pattern.pattern == ".":
+            return metric.key
     return "other"
 
 
