@@ -9,21 +9,26 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import clean, load
-from aidlab.claims import CLAIM_COLUMNS, extract_claims, extract_corpus_claims
+from aidlab import clean, pipeline
+from aidlab.claims import CLAIM_COLUMNS, extract_claims
 from aidlab.script import to_simplified_char
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def cleaned(seeds_dir):
-    return clean.clean_corpus(load.read_documents(seeds_dir)).docs
+def seed_tables(seeds_dir):
+    return pipeline.build(seeds_dir)
 
 
 @pytest.fixture(scope="module")
-def seed_claims(cleaned):
-    return extract_corpus_claims(cleaned)
+def cleaned(seed_tables):
+    return seed_tables.docs
+
+
+@pytest.fixture(scope="module")
+def seed_claims(seed_tables):
+    return seed_tables.claims
 
 
 def _expected(path: Path, key: str) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from aidlab import clean, load, manifest
+from aidlab import clean, pipeline
 from aidlab.normalize import normalize, split_sentences
 from aidlab.pinyin import find_annotations
 from aidlab.script import detect_script, to_simplified_char
@@ -18,8 +18,7 @@ PINYIN_LEFT = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖ�
 
 @pytest.fixture(scope="module")
 def corpus(seeds_dir):
-    docs = load.read_documents(seeds_dir)
-    return clean.clean_corpus(docs, manifest.read_manifest(seeds_dir))
+    return pipeline.build(seeds_dir)
 
 
 def _doc(corpus, prefix):
@@ -127,7 +126,8 @@ def test_offsets_map_back_to_identical_raw_characters(corpus):
 
 
 def test_tables_have_documented_columns(corpus):
-    assert list(corpus.documents.columns) == list(clean.CLEAN_DOCUMENT_COLUMNS)
+    assert list(corpus.documents.columns) == list(pipeline.DOCUMENTS_COLUMNS)
+    assert set(clean.CLEAN_DOCUMENT_COLUMNS) <= set(corpus.documents.columns)
     assert list(corpus.segments.columns) == list(clean.SEGMENT_COLUMNS)
     assert list(corpus.spans.columns) == list(clean.SPAN_COLUMNS)
     seg = corpus.segments

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aidlab import clean, load, manifest
-from aidlab.claims import extract_claims, extract_corpus_claims
+from aidlab import clean, pipeline
+from aidlab.claims import extract_claims
 from aidlab.reconcile import CHECK_COLUMNS, KINDS, reconcile
 
 
@@ -25,9 +25,7 @@ def only(checks: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def seed_checks(seeds_dir):
-    docs = load.read_documents(seeds_dir)
-    corpus = clean.clean_corpus(docs, manifest.read_manifest(seeds_dir))
-    claims = extract_corpus_claims(corpus.docs)
+    claims = pipeline.build(seeds_dir).claims
     return claims, reconcile(claims)
 
 

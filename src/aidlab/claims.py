@@ -22,7 +22,7 @@ from .clean import CleanDocument
 from .intervals import QUALIFIER_READINGS, Bounds, qualified_bounds
 from .normalize import Sentence
 from .numerals import parse_arabic, parse_chinese_numeral
-from .taxonomy import METRIC_BY_KEY, classify
+from .taxonomy import classify
 
 # --- the pattern ------------------------------------------------------------------------------
 
@@ -296,19 +296,6 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     frame["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(frame) + 1)]
     return frame.astype({"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
                          "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"})
-
-
-def extract_corpus_claims(docs: dict[str, CleanDocument]) -> pd.DataFrame:
-    """Claims of every cleaned document, concatenated in document order."""
-    frames = [extract_claims(d) for d in docs.values()]
-    if not frames:
-        return pd.DataFrame(columns=list(CLAIM_COLUMNS))
-    return pd.concat(frames, ignore_index=True)
-
-
-def metric_labels(claims: pd.DataFrame, lang: str = "en") -> pd.Series:
-    """The metric label of each claim in English or Chinese."""
-    return claims["metric"].map(lambda k: METRIC_BY_KEY[k].zh if lang == "zh" else METRIC_BY_KEY[k].en)
 
 
 def claim_bounds(row) -> Bounds:

@@ -16,7 +16,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from . import mojibake, pinyin
 from .normalize import Sentence, normalize, split_sentences
@@ -199,39 +198,3 @@ def span_rows(doc: CleanDocument) -> list[dict]:
              "accepted": s.repair is not None, "damaged": len(s.damaged),
              "damaged_text": "".join(doc.raw[i] for i in s.damaged)}
             for i, s in enumerate(doc.spans)]
-
-
-@dataclass(frozen=True)
-class CleanCorpus:
-    """The cleaned corpus: per-document objects plus the three tables built from them."""
-
-    docs: dict[str, CleanDocument]
-    documents: pd.DataFrame
-    segments: pd.DataFrame
-    spans: pd.DataFrame
-
-
-def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(columns))
-
-
-def clean_corpus(documents: pd.DataFrame, manifest: pd.DataFrame | None = None,
-                 progress=None) -> CleanCorpus:
-    """Clean every usable document of a documents table (from aidlab.load); unusable ones are skipped
-    here but stay visible in the documents table they came from."""
-    curated = {}
-    if manifest is not None:
-        for _, row in manifest.iterrows():
-            curated[row["file"].rsplit(".", 1)[0]] = {k: v for k, v in row.items() if isinstance(v, str) and v}
-    docs: dict[str, CleanDocument] = {}
-    usable = documents[documents["usable"]]
-    for n, (_, row) in enumerate(usable.iterrows(), 1):
-        docs[row["doc_id"]] = clean_document(row["text"], row["doc_id"])
-        if progress:
-            progress(n, len(usable), row["doc_id"])
-    return CleanCorpus(
-        docs,
-        _frame([document_row(d, curated.get(k)) for k, d in docs.items()], CLEAN_DOCUMENT_COLUMNS),
-        _frame([r for d in docs.values() for r in segment_rows(d)], SEGMENT_COLUMNS),
-        _frame([r for d in docs.values() for r in span_rows(d)], SPAN_COLUMNS),
-    )
