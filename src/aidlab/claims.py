@@ -271,11 +271,8 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
             low_inc = high_inc = True
             reading = "damaged"
         else:
-            value_dec = _number_value(num) * multiplier
-            value = float(value_dec)
-            exact_integer = unit not in ("%", "‰", "倍") and "." not in num
-            bounds: Bounds = qualified_bounds(num.replace(",", "") if num[0].isdigit() else num, multiplier,
-                                              qualifier or None, exact_integer=exact_integer)
+            value = float(_number_value(num) * multiplier)
+            bounds = figure_bounds(num, multiplier, unit, qualifier)
             low, high = _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf)
             low_inc, high_inc = bounds.low_inclusive, bounds.high_inclusive
             reading = QUALIFIER_READINGS[qualifier][0]
@@ -303,6 +300,10 @@ def claim_bounds(row) -> Bounds:
     if row["damaged"]:
         high = None if math.isinf(row["high"]) else Decimal(int(row["high"]))
         return Bounds(Decimal(int(row["low"])), high, True, high is not None)
-    num = row["number"].replace(",", "")
-    exact_integer = row["unit"] not in ("%", "‰", "倍") and "." not in num
-    return qualified_bounds(num, int(row["multiplier"]), row["qualifier"] or None, exact_integer=exact_integer)
+    return figure_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
+
+
+def figure_bounds(number: str, multiplier: int, unit: str, qualifier: str) -> Bounds:
+    """Exact bounds of a figure as written: a whole count is exact, shares and decimals stand for their precision."""
+    exact_integer = unit not in ("%", "‰", "倍") and "." not in number
+    return qualified_bounds(number.replace(",", ""), multiplier, qualifier or None, exact_integer=exact_integer)

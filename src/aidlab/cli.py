@@ -62,13 +62,18 @@ def cmd_documents(args: argparse.Namespace) -> int:
     docs = read_documents(args.paths, on_error="flag")
     cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
     _write_csv(docs[cols], args.out)
-    return 0 if docs["usable"].all() else 3
+    return _status(docs)
+
+
+def _status(loaded) -> int:
+    """Exit code after a run: 0, or 3 when some files were unusable (they were named on stderr)."""
+    return 0 if loaded["usable"].all() else 3
 
 
 def _build(args: argparse.Namespace):
-    from .pipeline import _stderr_progress, build
+    from .pipeline import stderr_progress, build
 
-    return build(args.paths, workers=args.workers, progress=_stderr_progress)
+    return build(args.paths, workers=args.workers, progress=stderr_progress)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -78,7 +83,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     written = export(tables, args.out, which=("documents", "segments", "spans"))
     print(f"wrote {len(written)} file(s) to {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
           f"and clean/<doc_id>.txt", file=sys.stderr)
-    return 0 if tables.loaded["usable"].all() else 3
+    return _status(tables.loaded)
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
@@ -86,7 +91,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
     tables = _build(args)
     _write_csv(tables.claims, args.out, CLAIM_COLUMNS)
-    return 0 if tables.loaded["usable"].all() else 3
+    return _status(tables.loaded)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -96,7 +101,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     _write_csv(tables.checks, args.out, CHECK_COLUMNS)
     counts = tables.checks["verdict"].value_counts().to_dict()
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
-    return 0 if tables.loaded["usable"].all() else 3
+    return _status(tables.loaded)
 
 
 def _write_csv(df, out: str, dictionary: dict | None = None) -> None:

@@ -79,7 +79,8 @@ TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
 }
 
 
-def _stderr_progress(n: int, total: int, doc_id: str) -> None:
+def stderr_progress(n: int, total: int, doc_id: str) -> None:
+    """Progress on one stderr line: [n/total] doc_id."""
     print(f"\r[{n}/{total}] {doc_id}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
 

@@ -110,10 +110,6 @@ def _overlaps(span: tuple[Fraction, Fraction | None], b: Bounds) -> bool:
     return above_low and below_high
 
 
-def _interval(b: Bounds) -> str:
-    return str(b)
-
-
 def _sum_bounds(bounds: Iterable[Bounds]) -> tuple[Fraction, Fraction | None]:
     """[sum of lows, sum of highs] (None high when any part is unbounded)."""
     lo, hi = Fraction(0), Fraction(0)
@@ -176,7 +172,7 @@ def range_checks(claims: pd.DataFrame) -> list[Check]:
             continue  # growth rates may exceed 100%; the change checks handle them
         ok = _lo(b) >= 0 and (_lo(b) <= 100)
         out.append(Check("range", "consistent" if ok else "inconsistent", "within_0_100" if ok else "above_100", [p],
-                         f"{p['text']} → {_interval(b)} ⊂ [0, 100]" if ok else f"{p['text']} → {_interval(b)} exceeds 100",
+                         f"{p['text']} → {b} ⊂ [0, 100]" if ok else f"{p['text']} → {b} exceeds 100",
                          f"The share {p['text']} is {'within' if ok else 'outside'} 0–100% and is not described as growth."))
     for part in _records(claims[~claims["damaged"]]):
         sentence = part["sentence"]
@@ -195,7 +191,7 @@ def range_checks(claims: pd.DataFrame) -> list[Check]:
         ok = w_hi is None or _lo(pb) <= w_hi
         units = "" if part["unit"] == whole["unit"] else f" (units differ: {part['unit']} vs {whole['unit']})"
         out.append(Check("range", "consistent" if ok else "inconsistent", "part_within_whole" if ok else "part_exceeds_whole",
-                         [whole, part], f"part {part['text']} {_interval(pb)} ≤ whole {whole['text']} {_interval(wb)}: {ok}{units}",
+                         [whole, part], f"part {part['text']} {pb} ≤ whole {whole['text']} {wb}: {ok}{units}",
                          f"The part {part['text']} (其中) is {'not above' if ok else 'larger than'} the whole {whole['text']} it belongs to{units}."))
     return out
 
@@ -253,7 +249,7 @@ def parts_total_checks(claims: pd.DataFrame) -> list[Check]:
             expl = f"The listed parts ({sums}) add up to the stated total {total['text']} within their intervals."
         gap = f"gap [{_fmt(t_lo - hi) if hi is not None else '-inf'}, {_fmt(t_hi - lo) if t_hi is not None else 'inf'}]"
         out.append(Check("parts_total", verdict, outcome, all_rows,
-                         f"total {total['text']} {_interval(tb)}; parts {sums} = [{_fmt(lo)}, {_fmt(hi)}]; {gap}", expl))
+                         f"total {total['text']} {tb}; parts {sums} = [{_fmt(lo)}, {_fmt(hi)}]; {gap}", expl))
     return out
 
 
@@ -297,7 +293,7 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
             unit_note = (f"; as a rate this is {pp} percentage points or {_fmt(rel, 4)}% relative" if a["unit"] == "%" and rel is not None
                          else (f"; relative change {_fmt(rel, 4)}%" if rel is not None else ""))
             out.append(Check("change", "consistent" if possible else "inconsistent", "direction_ok" if possible else "direction_wrong",
-                             [a, b], f"{a['text']} {_interval(ab)} → {b['text']} {_interval(bb)} ({m.group(2)}){unit_note}",
+                             [a, b], f"{a['text']} {ab} → {b['text']} {bb} ({m.group(2)}){unit_note}",
                              f"The change from {a['text']} to {b['text']} is {'consistent with' if possible else 'opposite to'} the stated {m.group(2)}{unit_note}."))
         # growth rates with their current values (分别 pairs them in order)
         growth = [(r, _growth_of(sent, r)) for r in _records(sent) if r["unit"] == "%" and not r["damaged"]]
@@ -317,7 +313,7 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
             # relative reading: base = current / (1 ± g/100), widest over both intervals
             if _hi(gb) is None:  # an open-ended growth (增长超过x%) bounds no baseline from one side
                 out.append(Check("change", "indeterminate", "baseline_derived", [cur, g],
-                                 f"current {cur['text']} {_interval(cb)}, {verb} {g['text']} {_interval(gb)}: open-ended",
+                                 f"current {cur['text']} {cb}, {verb} {g['text']} {gb}: open-ended",
                                  f"The {verb} of {g['text']} has no upper bound, so the baseline is bounded on one side only."))
                 continue
             g_lo, g_hi = _lo(gb), _hi(gb)
@@ -325,7 +321,7 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
             fmin, fmax = min(f_lo, f_hi), max(f_lo, f_hi)
             c_lo, c_hi = _lo(cb), _hi(cb)  # c_hi None: the current value is open-ended
             base_rel = (c_lo / fmax, None if c_hi is None else c_hi / fmin) if fmin > 0 else None
-            arith = f"current {cur['text']} {_interval(cb)}, {verb} {g['text']} {_interval(gb)}"
+            arith = f"current {cur['text']} {cb}, {verb} {g['text']} {gb}"
             if base_rel:
                 arith += f"; relative reading: baseline = current / (1 {'-' if sign < 0 else '+'} g) ∈ [{_fmt(base_rel[0])}, {_fmt(base_rel[1])}] {cur['unit']}"
             stated = None
@@ -339,7 +335,7 @@ def change_checks(claims: pd.DataFrame) -> list[Check]:
                 ab = claim_bounds(a)
                 ok = base_rel is not None and _overlaps(base_rel, ab)
                 out.append(Check("change", "consistent" if ok else "inconsistent", "baseline_agrees" if ok else "baseline_disagrees",
-                                 [a, cur, g], arith + f"; stated baseline {a['text']} {_interval(ab)}",
+                                 [a, cur, g], arith + f"; stated baseline {a['text']} {ab}",
                                  f"The {verb} of {g['text']} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures."))
             elif cur["unit"] == "%" and c_hi is not None:
                 out.append(Check("change", "indeterminate", "ambiguous_pp_vs_relative", [cur, g], arith,
@@ -377,7 +373,7 @@ def repeat_checks(claims: pd.DataFrame) -> list[Check]:
             ok = ab.overlaps(bb)
             seen.add(b["claim_id"])
             out.append(Check("repeat", "consistent" if ok else "inconsistent", "agree" if ok else "disjoint", [a, b],
-                             f"{a['text']} {_interval(ab)} vs {b['text']} {_interval(bb)}: {'overlap' if ok else 'disjoint'}",
+                             f"{a['text']} {ab} vs {b['text']} {bb}: {'overlap' if ok else 'disjoint'}",
                              f"The figure for {a['subject'] or a['metric']} is given as {a['text']} and as {b['text']}; the two {'agree' if ok else 'cannot both be true'}."))
     return out
 
@@ -422,12 +418,12 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None) 
                     eb, lb = (ab, bb) if early is a else (bb, ab)
                     drop = _hi(lb) is not None and _hi(lb) < _lo(eb)
                     out.append(Check("cross_document", "inconsistent" if drop else "consistent", "series_drops" if drop else "series_grows",
-                                     [early, late], f"{early['text']} ({min(da, db)}) {_interval(eb)} → {late['text']} ({max(da, db)}) {_interval(lb)}",
+                                     [early, late], f"{early['text']} ({min(da, db)}) {eb} → {late['text']} ({max(da, db)}) {lb}",
                                      f"The cumulative figure for {a['subject']} {'falls' if drop else 'does not fall'} from {early['text']} to {late['text']} over time."))
                 else:
                     ok = ab.overlaps(bb)
                     out.append(Check("cross_document", "consistent" if ok else ("indeterminate" if dated else "inconsistent"),
-                                     "agree" if ok else "disjoint", [a, b], f"{a['text']} {_interval(ab)} vs {b['text']} {_interval(bb)}",
+                                     "agree" if ok else "disjoint", [a, b], f"{a['text']} {ab} vs {b['text']} {bb}",
                                      f"Two documents give {a['subject']} as {a['text']} and {b['text']}; the intervals {'overlap' if ok else 'are disjoint'}"
                                      + (" (different dates, not stated as cumulative)." if dated and not ok else ".")))
     return out
