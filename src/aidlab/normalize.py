@@ -21,6 +21,7 @@ _SPACES = {ch: " " for ch in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 CHAR_MAP: dict[str, str] = {**_FULLWIDTH, **_SPACES, "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n"}
+_TRANSLATION = str.maketrans(CHAR_MAP)
 
 _ZW = re.compile(f"[{_ZERO_WIDTH}]")
 _CRLF = re.compile("\r\n")
@@ -35,7 +36,7 @@ _THOUSANDS = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")
 def normalize(t: TrackedText) -> TrackedText:
     """Apply the normalisations above, keeping provenance (deletions drop characters, mappings keep them)."""
     t = t.apply(Edit(m.start(), m.start() + 1, "") for m in _CRLF.finditer(t.text))  # keep the \n of \r\n
-    t = t.map_same_length(lambda s: s.translate(str.maketrans(CHAR_MAP)))
+    t = t.map_same_length(lambda s: s.translate(_TRANSLATION))
     t = t.apply(Edit(m.start(), m.end(), "") for m in _ZW.finditer(t.text))
     t = t.apply(Edit(m.start(), m.end(), "") for m in _PERCENT_SPACE.finditer(t.text))
     t = t.apply(Edit(m.start() + i, m.start() + i + 1, "") for m in _GROUPED.finditer(t.text)
