@@ -11,6 +11,9 @@ ends with their inclusivity — following /work/shared/notes/rounding.md:
 * :func:`qualified_bounds` adds the Chinese qualifiers (余/多, 超过, 以上, 近, 不足, 约/左右 ...),
   whose readings are defined once, in :data:`QUALIFIER_READINGS`, and copied verbatim into the data
   dictionary;
+* :func:`read_figure` reads every other written form of a quantity that :func:`aidlab.numerals.read_numeral`
+  recognises (百分之三十, 三分之二, 5至6万, 三四十, 十几 …) into its value, bounds and reading; the
+  forms' readings are stated in the same registry, so the data dictionary lists them too;
 * :func:`grim_percent` lists, per rounding mode, the whole counts k for which k/n·100 falls inside
   the interval of a reported percentage (GRIM).
 
@@ -35,7 +38,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from aidlab.numerals import parse_arabic, parse_chinese_numeral
+from aidlab.numerals import MAGNITUDES, parse_arabic, parse_chinese_numeral, read_numeral
 
 __all__ = [
     "ROUNDING_MODES",
@@ -43,6 +46,9 @@ __all__ = [
     "rounding_bounds",
     "QUALIFIER_READINGS",
     "qualified_bounds",
+    "read_figure",
+    "QUALIFIER_POSITIONS",
+    "MAGNITUDE_QUALIFIERS",
     "grim_percent",
 ]
 
@@ -86,12 +92,23 @@ def _to_decimal(f: Fraction) -> Decimal:
     return Decimal((1 if units < 0 else 0, digits, -k))
 
 
+def _end(f: Fraction) -> Decimal | Fraction:
+    """An interval end as an exact Decimal, or as the Fraction itself when it has no finite decimal (200/3)."""
+    try:
+        return _to_decimal(f)
+    except ValueError:
+        return f
+
+
 @dataclass(frozen=True)
 class Bounds:
-    """An interval of possible true values; None is an unbounded end (which is then never inclusive)."""
+    """An interval of possible true values; None is an unbounded end (which is then never inclusive).
 
-    low: Decimal | None
-    high: Decimal | None
+    Ends are exact Decimals, or Fractions where no finite decimal exists (三分之二 → 200/3 %).
+    """
+
+    low: Decimal | Fraction | None
+    high: Decimal | Fraction | None
     low_inclusive: bool
     high_inclusive: bool
 
@@ -105,7 +122,7 @@ class Bounds:
                 continue
             f = _exact(v, name)
             if not isinstance(v, Decimal):
-                object.__setattr__(self, name, _to_decimal(f))
+                object.__setattr__(self, name, _end(f))
         if self.low is not None and self.high is not None:
             lo, hi = Fraction(self.low), Fraction(self.high)
             if lo > hi or (lo == hi and not (self.low_inclusive and self.high_inclusive)):
@@ -166,8 +183,8 @@ def _min_high(a: Bounds, b: Bounds) -> tuple[Fraction | None, bool]:
 def _bounds(low: Fraction | None, high: Fraction | None, low_inc: bool, high_inc: bool) -> Bounds:
     """Bounds from exact Fraction ends."""
     return Bounds(
-        None if low is None else _to_decimal(low),
-        None if high is None else _to_decimal(high),
+        None if low is None else _end(low),
+        None if high is None else _end(high),
         low_inc,
         high_inc,
     )
@@ -277,9 +294,10 @@ _READING_DESCRIPTIONS: dict[str, str] = {
         "usage; x at face value (120人以上 → [120, +inf))"
     ),
     "near": (
-        "within 10% below x, x included: [0.9·x, top], where top is x for an exact count and "
+        "within 10% below x, x included: [0.9·x, top], where top is x for an exact count or a bare "
+        "magnitude word (万, 千, 十万: the writer names the threshold itself, not a rounded figure) and "
         "otherwise the high end of x's half-up rounding interval, open or closed as that end is "
-        "(近2000名 → [1800, 2000], 近44万 → [396000, 445000))"
+        "(近2000名 → [1800, 2000], 近万名 → [9000, 10000], 近44万 → [396000, 445000))"
     ),
     "under": (
         "strictly less than x at face value, floored at 0 as counts, amounts and percentages are "
@@ -295,10 +313,64 @@ _READING_DESCRIPTIONS: dict[str, str] = {
         "when the rounding interval is wider than ±10% (约300人 → [270, 330], "
         "约2万 → [15000, 25000))"
     ),
+    "several": (
+        "some multiple of a bare magnitude word x below the next power of ten: [x, 10·x), x included "
+        "(数百名 → [100, 1000), 数十家 → [10, 100), 数万人次 → [10000, 100000), 数十万 → [100000, 1000000)); "
+        "数 is read only before 十/百/千/万/亿 and their compounds, not after a word ending in 数 (人数, 多数)"
+    ),
+    "percent_words": (
+        "百分之 and a number: the percentage the words spell digit for digit, read like that Arabic "
+        "percentage under the point rule (百分之三十 → 30 %, [29.5, 30.5); 百分之七点五 → [7.45, 7.55)); "
+        "unit %"
+    ),
+    "per_mille_words": (
+        "千分之 and a number: per mille, read like percent words (千分之五 → 5 ‰, [4.5, 5.5)); unit ‰"
+    ),
+    "tenths": (
+        "成 after a number: tenths, counted in % (×10) and rounded at the written digit like any "
+        "share (三成 → 30 %, [25, 35)); with a qualifier the qualifier's reading applies to that value "
+        "(六成以上 → [60, +inf)); not read before 为/不/立/功/绩 … (一成不变, 成为)"
+    ),
+    "fraction": (
+        "A分之B: the exact ratio B/A in % as a fraction, [B/A·100, B/A·100] with no rounding "
+        "interval, since a stated ratio is not a rounded measurement (四分之一 → [25, 25], "
+        "三分之二 → [200/3, 200/3]); unit %"
+    ),
+    "range": (
+        "two numbers joined by 至, 到, -, –, —, ~, ～ or 〜: [a, b] with both ends at face value and "
+        "included; a multiplier written after b applies to a too, unless a carries its own or a is not "
+        "below b as written (5至6万人次 → [50000, 60000], 5万至6万 → the same, 3-5名 → [3, 5], "
+        "3000至5万 → [3000, 50000]); a low end above the high end is unread; value is the low end. "
+        "A qualifier on this or any form naming several values acts on the end it names: 超过/以上 on "
+        "the low end ((a, +inf), [a, +inf)), 不足/以下 on the high end ([0, b), [0, b]), 近 gives "
+        "[0.9·a, b], 约/左右 [0.9·a, 1.1·b]; 余/多 and 数 have no reading there (unread)"
+    ),
+    "adjacent": (
+        "two neighbouring digits, spoken Chinese's approximation, and the idiom 三五: [lower, upper], "
+        "both included, in the place the digits stand (三四十 → [30, 40], 七八百 → [700, 800], "
+        "四五个 → [4, 5], 一两批 → [1, 2], 十七八 → [17, 18], 三四万 → [30000, 40000]); value is the "
+        "lower; qualifiers as for range"
+    ),
+    "few": (
+        "几 standing for one digit: 2–9 as the leading digit before a magnitude (几十 → [20, 90], "
+        "几百 → [200, 900]; one ten would be written 十), 1–9 in the place below a numeral ending in "
+        "十/百/千 (十几 → [11, 19], 二十几 → [21, 29]), times a following 万/亿 (十几万 → [110000, 190000]); "
+        "both ends included; value is the low end; qualifiers as for range; 几 alone is no figure"
+    ),
+    "digits": (
+        "plain digits written one by one (three or more, or two with 零/〇, the first not zero): the "
+        "Arabic number they spell, under the point rule (一零零名 → [100, 100])"
+    ),
+    "unread": (
+        "a written number that no rule reads with certainty (不到0家, 0余名, 零零%, 一五个, a range "
+        "whose low end is above its high end): flagged damaged so no check uses it, value empty, "
+        "bounds [0, +inf)"
+    ),
 }
 
 _SURFACES: dict[str, tuple[str, str]] = {
-    # surface: (reading key, where it stands and an example)
+    # qualifier surface: (reading key, where it stands and an example); "before"/"after" in the
+    # second field decides on which side of the number extraction looks for it (QUALIFIER_POSITIONS)
     "": ("point", "no qualifier"),
     "余": ("more_bounded", "余 after the number (700余台次, 千余个, 1918.6万余元)"),
     "多": ("more_bounded", "多 after the number (2000多名, 130多人, 20多万)"),
@@ -329,13 +401,42 @@ _SURFACES: dict[str, tuple[str, str]] = {
     "大概": ("about", "大概 before the number"),
     "左右": ("about", "左右 after the number (300人左右)"),
     "上下": ("about", "上下 after the number (300人上下)"),
+    "上": ("at_least", "上 before a bare magnitude word (上千名, 上百家, 上万人次), reaching that magnitude"),
+    "数": ("several", "数 before a bare magnitude word (数百名, 数十家, 数万人次)"),
+}
+
+#: Written forms that are not qualifiers: how they appear (the registry's key) → (reading key, where).
+_FORMS: dict[str, tuple[str, str]] = {
+    "百分之…": ("percent_words", "百分之 and a number (百分之三十, 百分之七点五)"),
+    "千分之…": ("per_mille_words", "千分之 and a number (千分之五)"),
+    "…成": ("tenths", "成 after a number (三成, 六成以上)"),
+    "…分之…": ("fraction", "A分之B (四分之一, 三分之二)"),
+    "…至/到/-/~/～…": ("range", "a range (5万至6万人次, 5至6万人次, 3-5名, 3～5名, 3到5名, 3~5名)"),
+    "三四十": ("adjacent", "neighbouring digits (三四十家, 七八百名, 四五个, 一两批)"),
+    "…几…": ("few", "几 (十几名, 二十几名, 几十名)"),
+    "一零零": ("digits", "digits one by one (一零零名)"),
+    "(unread)": ("unread", "a number no rule reads"),
 }
 
 QUALIFIER_READINGS: dict[str, tuple[str, str]] = {
     surface: (key, f"{where}: {_READING_DESCRIPTIONS[key]}")
-    for surface, (key, where) in _SURFACES.items()
+    for surface, (key, where) in {**_SURFACES, **_FORMS}.items()
 }
-"""Qualifier surface ('' = none) → (reading key, description for the data dictionary)."""
+"""Qualifier surface ('' = none) or written form → (reading key, description for the data dictionary).
+
+The one registry of readings: `aidlab.dictionary` renders it, `claims.CLAIM_COLUMNS["reading"]` is
+generated from it.  Only the qualifier surfaces (:data:`QUALIFIER_POSITIONS` and '') are accepted as
+qualifiers by :func:`qualified_bounds`; the forms' rows say how :func:`read_figure` reads a number.
+"""
+
+QUALIFIER_POSITIONS: dict[str, str] = {
+    surface: ("before" if "before" in where else "after")
+    for surface, (_, where) in _SURFACES.items() if surface
+}
+"""Qualifier surface → 'before' or 'after' the number, where extraction looks for it."""
+
+#: Qualifiers read only before a bare magnitude word (上千, 数百): elsewhere they are no qualifier.
+MAGNITUDE_QUALIFIERS = frozenset({"上", "数"})
 
 
 def _point_bounds(fig: _Figure, written: str, multiplier: int, exact_integer: bool) -> Bounds:
@@ -351,12 +452,15 @@ def qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, ex
     _check_multiplier(multiplier)
     fig = _figure(written)
     surface = "" if qualifier is None else qualifier.strip()
-    if surface not in QUALIFIER_READINGS:
+    if surface not in _SURFACES:
         raise ValueError(f"unknown qualifier {qualifier!r}")
-    key = QUALIFIER_READINGS[surface][0]
+    key = _SURFACES[surface][0]
     x = fig.value * multiplier
     if x < 0:
         raise ValueError(f"reported figures are non-negative, got {written!r}")
+    bare_magnitude = written.strip() in MAGNITUDES
+    if surface in MAGNITUDE_QUALIFIERS and not bare_magnitude:
+        raise ValueError(f"{surface} is read only before a bare magnitude word, not {written!r}")
     point = _point_bounds(fig, written, multiplier, exact_integer)
     if key == "point":
         return point
@@ -370,8 +474,12 @@ def qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, ex
     if key == "at_least":
         return _bounds(x, None, True, False)
     if key == "near":
+        if bare_magnitude:  # 近万: the threshold itself, not the rounding interval of 一万
+            return _bounds(x * Fraction(9, 10), x, True, True)
         assert point.high is not None
         return _bounds(x * Fraction(9, 10), Fraction(point.high), True, point.high_inclusive)
+    if key == "several":
+        return _bounds(x, 10 * x, True, False)
     if key == "under":
         if x == 0:
             raise ValueError(f"{surface} zero has no reading")
@@ -384,6 +492,74 @@ def qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, ex
         hi, hi_inc = _hull_high(ten, point)
         return _bounds(lo, hi, lo_inc, hi_inc)
     raise AssertionError(f"reading {key!r} has no rule")  # pragma: no cover
+
+
+#: Reading of a form read without qualifier (forms that are plain numbers read as `point`).
+_FORM_READING = {
+    "arabic": "point", "chinese": "point", "chinese_decimal": "point", "digits": "digits",
+    "percent_words": "percent_words", "per_mille_words": "per_mille_words", "fraction": "fraction",
+    "range": "range", "adjacent": "adjacent", "few": "few",
+}
+
+
+def _span_bounds(key: str, surface: str, lo: Fraction, hi: Fraction) -> Bounds:
+    """A qualifier acting on a form that names the values lo..hi (a range, 三四十, 十几, an exact ratio)."""
+    if key == "point":
+        return _bounds(lo, hi, True, True)
+    if key == "more_than":
+        return _bounds(lo, None, False, False)
+    if key == "at_least":
+        return _bounds(lo, None, True, False)
+    if key == "near":
+        return _bounds(lo * Fraction(9, 10), hi, True, True)
+    if key == "under":
+        if hi == 0:
+            raise ValueError(f"{surface} zero has no reading")
+        return _bounds(Fraction(0), hi, True, False)
+    if key == "at_most":
+        return _bounds(Fraction(0), hi, True, True)
+    if key == "about":
+        return _bounds(lo * Fraction(9, 10), hi * Fraction(11, 10), True, True)
+    raise ValueError(f"{surface} has no reading on a number naming several values or a ratio")
+
+
+def read_figure(written: str, multiplier: int, qualifier: str | None, *,
+                exact_integer: bool) -> tuple[Fraction, Bounds, str]:
+    """(value, bounds, reading key) of any written form of a non-negative figure; ValueError when unreadable.
+
+    `written` is the number as it stands before a multiplier written after it (and before the
+    unit): a plain Arabic or Chinese number, or any form of :func:`aidlab.numerals.read_numeral`.
+    A single value with a written precision goes through :func:`qualified_bounds` (so 百分之七点五
+    is read like 7.5 %); an exact ratio and the forms naming several values are read at face
+    value with the qualifier acting on the end it names (see the `range` reading).  The reading is
+    the qualifier's when there is one, else the form's.  `value` is the single value, or the low end.
+
+    >>> v, b, r = read_figure("5至6", 10**4, None, exact_integer=True)
+    >>> (v, str(b), r)
+    (Fraction(50000, 1), '[50000, 60000]', 'range')
+    >>> read_figure("三分之二", 1, "近", exact_integer=False)[1:]
+    (Bounds(low=Fraction(60, 1), high=Fraction(200, 3), low_inclusive=True, high_inclusive=True), 'near')
+    """
+    _check_multiplier(multiplier)
+    surface = "" if qualifier is None else qualifier.strip()
+    if surface not in _SURFACES:
+        raise ValueError(f"unknown qualifier {qualifier!r}")
+    num = read_numeral(written.strip() if isinstance(written, str) else written)
+    if num.form == "unread" or num.low is None or num.high is None:
+        raise ValueError(num.problem)
+    key = _SURFACES[surface][0]
+    reading = key if surface else _FORM_READING[num.form]
+    if num.figure:
+        exact = exact_integer and num.form in ("arabic", "chinese", "digits")
+        b = qualified_bounds(num.figure, multiplier * num.scale, surface or None, exact_integer=exact)
+        return num.low * multiplier, b, reading
+    if surface in MAGNITUDE_QUALIFIERS:
+        raise ValueError(f"{surface} is read only before a bare magnitude word, not {written!r}")
+    lo = num.low if num.low_fixed else num.low * multiplier
+    hi = num.high * multiplier
+    if lo > hi:
+        raise ValueError(f"range low end above its high end: {written!r} × {multiplier}")
+    return lo, _span_bounds(key, surface, lo, hi), reading
 
 
 def _hull_low(a: Bounds, b: Bounds) -> tuple[Fraction, bool]:

@@ -12,11 +12,19 @@ The Chinese parser is strict on purpose: a string that is not a well-formed nume
 ``ValueError`` rather than being guessed at.  In particular a run of bare digits ("一二", "一两")
 is rejected, because in running text it is a range ("一两批" = one or two batches), not a
 positional number.
+
+Running text writes quantities in more shapes than a numeral: "百分之七点五", "四分之一", "三四十",
+"十几", "5至6", "一零零".  :func:`read_numeral` is the total reader for those: it never raises, and
+returns a :class:`Numeral` naming the form it recognised, with exact values (``Fraction``), or the
+form ``unread`` with the reason when no documented rule reads the string with certainty.  How each
+form is decided, and what each rule was chosen over, is written beside the rule below.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
 
 __all__ = [
     "CN_DIGITS",
@@ -25,6 +33,10 @@ __all__ = [
     "parse_chinese_numeral",
     "parse_arabic",
     "decimals_of",
+    "Numeral",
+    "NUMERAL_FORMS",
+    "read_numeral",
+    "MAGNITUDES",
 ]
 
 CN_DIGITS: dict[str, int] = {
@@ -192,3 +204,202 @@ def decimals_of(s: str) -> int:
     """Number of decimals written in an Arabic number ('42.20'→2, '206'→0)."""
     t = _normalise_arabic(s)
     return len(t.split(".", 1)[1]) if "." in t else 0
+
+
+
+# --- the total reader: every written form of a quantity --------------------------------------
+
+#: Forms :func:`read_numeral` recognises (the `form` of a :class:`Numeral`).
+NUMERAL_FORMS = (
+    "arabic", "chinese", "chinese_decimal", "digits", "percent_words", "per_mille_words", "fraction",
+    "range", "adjacent", "few", "unread",
+)
+
+#: Bare magnitude words: a power of ten written with unit characters only (十, 百, 千, 万, 十万 …).
+MAGNITUDES: dict[str, int] = {
+    w: v for w, v in (
+        ("十", 10), ("百", 100), ("千", 1000), ("万", 10**4), ("十万", 10**5), ("百万", 10**6),
+        ("千万", 10**7), ("亿", 10**8), ("十亿", 10**9), ("百亿", 10**10), ("千亿", 10**11), ("万亿", 10**12),
+    )
+}
+_BIG_TAILS = {w: v for w, v in MAGNITUDES.items() if v >= 10**4}
+_PLAIN = "零〇一二三四五六七八九"          # digits as written digit by digit (no 两, no unit characters)
+_DIGIT_VALUE = {c: CN_DIGITS[c] for c in _PLAIN} | {"两": 2}
+
+
+class Numeral(NamedTuple):
+    """What a written number names, exactly.
+
+    `low`/`high` are the smallest and largest values named (equal for a single value), both
+    possible, in the number's own unit (percent for 百分之/分之 forms, per mille for 千分之).
+    `figure` is, for a single value, the written figure whose precision decides its interval
+    ('30' for 百分之三十, the Chinese numeral itself for 两千); '' for an exact ratio (四分之一)
+    and for forms naming several values.  `scale` multiplies `figure` (10**8 for 三点五亿).
+    `low_fixed` is True for a range whose low end already carries its own multiplier (5万至6 万)
+    or is too large to share the high end's (3000至5 万), so a multiplier after the range applies
+    to the high end only.  `problem` says why a string is `unread`.
+    """
+
+    form: str
+    low: Fraction | None = None
+    high: Fraction | None = None
+    figure: str = ""
+    scale: int = 1
+    low_fixed: bool = False
+    problem: str = ""
+
+
+def _unread(problem: str) -> Numeral:
+    return Numeral("unread", problem=problem)
+
+
+_ADJACENT = re.compile(
+    r"(?P<head>(?:[一二两三四五六七八九]?十)?)(?P<a>[一二两三四五六七八九])(?P<b>[一二两三四五六七八九])"
+    r"(?P<tail>十|百|千|万|十万|百万|千万|亿)?"
+)
+_FEW = re.compile(r"(?P<head>[零〇一二两三四五六七八九十百千]*)几(?P<tail>[十百千万亿]*)")
+_DECIMAL = re.compile(r"(?P<int>[零〇一二两三四五六七八九十百千万]+)点(?P<dec>[零〇一二三四五六七八九]+)(?P<tail>万亿|万|亿)?")
+_RANGE = re.compile(
+    r"(?P<a>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿点]+)(?P<amult>万亿|千万|百万|万|亿|千)?(?P<aunit>[%‰])?"
+    r"(?P<conn>[-–—~～〜至到])"
+    r"(?P<b>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿点]+)"
+)
+_ARABIC_PLAIN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_MULT_WORD = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "万": 10**4, "亿": 10**8, "千": 10**3}
+
+
+def _single(s: str) -> tuple[Fraction, str, int] | None:
+    """(value, figure, scale) of a single plain number: Arabic, strict Chinese or a Chinese decimal; None otherwise."""
+    if _ARABIC_PLAIN.fullmatch(s):
+        return Fraction(parse_arabic(s)), s, 1
+    try:
+        return Fraction(parse_chinese_numeral(s)), s, 1
+    except ValueError:
+        pass
+    m = _DECIMAL.fullmatch(s)
+    if m:
+        try:
+            whole = 0 if m["int"] in _ZEROS else parse_chinese_numeral(m["int"])
+        except ValueError:
+            return None
+        arabic = f"{whole}." + "".join(str(CN_DIGITS[c]) for c in m["dec"])
+        scale = _MULT_WORD[m["tail"]] if m["tail"] else 1
+        return Fraction(Decimal(arabic)) * scale, arabic, scale
+    return None
+
+
+def read_numeral(s: str) -> Numeral:
+    """Read any written quantity of running text exactly; never raises (an unreadable string is form `unread`).
+
+    The rules, tried in this order (the first that applies decides):
+
+    1. **arabic** — digits with optional thousands commas and decimals ('1,040', '42.20').
+    2. **chinese** — a well-formed Chinese numeral (:func:`parse_chinese_numeral`, strict).
+    3. **chinese_decimal** — a Chinese numeral, 点, digits, optionally 万/亿 ('七点五', '三点五亿'):
+       read as the Arabic figure it spells ('7.5', '3.5' × 10**8), so its precision is that of
+       the written decimals.
+    4. **percent_words** / **per_mille_words** — 百分之 / 千分之 + a number ('百分之三十' = 30 %,
+       '千分之五' = 5 ‰): the number after 之 is read as the Arabic figure it spells ('30', not
+       the Chinese-numeral reading of 三十 whose precision would be the tens), because 百分之三十
+       is how 30 % is spelt out, digit for digit.
+    5. **fraction** — A分之B with Chinese numerals ('四分之一' = 25 %, '三分之二' = 200/3 %): the
+       exact ratio B/A × 100 %, kept as a Fraction (200/3 has no finite decimal).  A fraction is
+       a ratio stated, not a rounded measurement, so no precision interval is added.
+    6. **range** — two numbers joined by 至 到 - – — ~ ～ 〜 ('3-5', '5至6', '5万至6', '10%-20'): the
+       low end shares a multiplier written after the range ('5至6万' = 5万 to 6万) unless it carries
+       its own ('5万至6万') or is not below the high end as written ('3000至5万' = 3000 to 50000, since
+       3000万 would exceed 5万).  A low end above the high end (once the multiplier is applied,
+       by :func:`aidlab.intervals.read_figure`) is unread.
+    7. **adjacent** — two neighbouring digits, the approximation of spoken Chinese ('四五' = 4–5,
+       '三四十' = 30–40, '七八百' = 700–800, '十七八' = 17–18, '一两' = 1–2, '三四万' = 30 000–40 000),
+       and the idiom 三五 (three to five; only alone, as 十三五 names a Five-Year Plan).  Other pairs ('一五', '九五') are not read: digit by
+       digit they would be 15 or 95, as a range 1–5 — no rule decides, so they are unread.
+    8. **few** — 几 as one digit: before a magnitude it is the leading digit 2–9 ('几十' = 20–90,
+       '几百' = 200–900: one ten would be written 十); after a numeral ending in 十/百/千 it fills
+       the next place down with 1–9 ('十几' = 11–19, '二十几' = 21–29); a following 万/亿 multiplies
+       ('十几万' = 110 000–190 000).  几 alone is an indefinite 'a few', not read.
+    9. **digits** — three or more plain digits, or two with a zero, first digit not zero
+       ('一零零' = 100, '二〇二三' = 2023): read digit by digit, as years and codes are written.
+       A leading zero ('零零') or two non-neighbouring digits are unread.
+    10. anything else is **unread**, with the reason.
+
+    >>> read_numeral("三四十")[:3]
+    ('adjacent', Fraction(30, 1), Fraction(40, 1))
+    >>> read_numeral("百分之七点五").figure
+    '7.5'
+    >>> read_numeral("零零").form
+    'unread'
+    """
+    if not isinstance(s, str) or not s:
+        return _unread("empty")
+    one = _single(s)
+    if one is not None:
+        value, figure, scale = one
+        form = "arabic" if s[0].isdigit() else ("chinese_decimal" if "点" in s else "chinese")
+        return Numeral(form, value, value, figure, scale)
+    if s.startswith(("百分之", "千分之")) and len(s) > 3:
+        one = _single(s[3:])
+        if one is None:
+            return _unread(f"{s[:3]} without a number after it: {s!r}")
+        value, figure, scale = one
+        if scale != 1:
+            return _unread(f"a multiplier inside {s[:3]}: {s!r}")
+        if not figure[0].isdigit():
+            figure = str(parse_chinese_numeral(figure))
+        return Numeral("percent_words" if s[0] == "百" else "per_mille_words", value, value, figure)
+    if "分之" in s:
+        den_s, _, num_s = s.partition("分之")
+        try:
+            den, num = parse_chinese_numeral(den_s), parse_chinese_numeral(num_s)
+        except ValueError:
+            return _unread(f"not a fraction A分之B of numerals: {s!r}")
+        if den < 1:
+            return _unread(f"zero denominator: {s!r}")
+        ratio = Fraction(num, den) * 100
+        return Numeral("fraction", ratio, ratio)
+    m = _RANGE.fullmatch(s)
+    if m:
+        a, b = _single(m["a"]), _single(m["b"])
+        if a is None or b is None:
+            return _unread(f"a range end is no number: {s!r}")
+        low, high = a[0], b[0]
+        fixed = bool(m["amult"]) or low >= high
+        if m["amult"]:
+            low *= _MULT_WORD[m["amult"]]
+        # whether the low end is above the high end is decided once a multiplier after the range is known
+        return Numeral("range", low, high, low_fixed=fixed)
+    m = _ADJACENT.fullmatch(s)
+    if m:
+        a, b = _DIGIT_VALUE[m["a"]], _DIGIT_VALUE[m["b"]]
+        head = (parse_chinese_numeral(m["head"]) if m["head"] else 0)
+        tail = m["tail"] or ""
+        if b == a + 1 or ((a, b) == (3, 5) and not head and not tail):  # 十三五 is a plan's name
+            if tail in ("十", "百", "千"):
+                if head:
+                    return _unread(f"tens before an approximation of {tail}: {s!r}")
+                p, t = MAGNITUDES[tail], 1
+            else:
+                p, t = 1, (MAGNITUDES[tail] if tail else 1)
+            return Numeral("adjacent", Fraction((head + a * p) * t), Fraction((head + b * p) * t))
+    m = _FEW.fullmatch(s)
+    if m and (m["tail"] == "" or m["tail"] in MAGNITUDES):
+        tail = MAGNITUDES.get(m["tail"], 1)
+        if not m["head"]:
+            if not m["tail"]:
+                return _unread("几 alone is an indefinite 'a few'")
+            return Numeral("few", Fraction(2 * tail), Fraction(9 * tail))
+        if m["head"][-1] in "十百千" and (m["tail"] == "" or m["tail"] in _BIG_TAILS):
+            try:
+                head = parse_chinese_numeral(m["head"])
+            except ValueError:
+                return _unread(f"not a numeral before 几: {s!r}")
+            place = _SMALL_UNITS[m["head"][-1]] // 10
+            return Numeral("few", Fraction((head + place) * tail), Fraction((head + 9 * place) * tail))
+    if len(s) >= 2 and all(c in _PLAIN for c in s):
+        if s[0] in _ZEROS:
+            return _unread(f"digits written one by one start with zero: {s!r}")
+        if len(s) >= 3 or any(c in _ZEROS for c in s):
+            value = int("".join(str(CN_DIGITS[c]) for c in s))
+            return Numeral("digits", Fraction(value), Fraction(value), str(value))
+        return _unread(f"two digits that are neither neighbours nor a number: {s!r}")
+    return _unread(f"no rule reads {s!r}")
