@@ -14,46 +14,90 @@ import math
 import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from .clean import CleanDocument
-from .intervals import QUALIFIER_READINGS, Bounds, qualified_bounds
+from .intervals import MAGNITUDE_QUALIFIERS, QUALIFIER_POSITIONS, QUALIFIER_READINGS, Bounds, read_figure
 from .normalize import Sentence
-from .numerals import parse_arabic, parse_chinese_numeral
+from .numerals import MAGNITUDES
 from .taxonomy import classify
 
 # --- the pattern ------------------------------------------------------------------------------
 
 #: Measure words and units a figure may carry, longest first. 年/月/日/号/时 are read only to
-#: recognise dates, years and time scopes, which are not claims.
+#: recognise dates, years and time scopes, which are not claims.  The multi-character ones were
+#: checked against JioNLP's measure-word statistics (jionlp/dictionary/quantifiers_stat.txt) and
+#: kept where news about medical aid uses them: counts of visits or trips (人次 台次 例次 批次 架次
+#: 辆次 车次 场次 班次 件次 户次 剂次), areas and volumes (平方米 平方公里 平方千米 立方米 公顷),
+#: 周年 (an anniversary: without it 70周年 would be read as 70 weeks), 公斤 and 美元.  个小时 stands
+#: beside 小时 so that 3个小时 is counted in hours, not in 个.  Currency and weight words that a
+#: multiplier would swallow (千克 after 5千) and minutes (分钟: 分 is a time word) are left out.
 UNITS = sorted("""
-人次 台次 例次 平方米 平方公里 平米 公里 千米 个月 小时 个百分点 万人次
+人次 台次 例次 批次 架次 辆次 车次 场次 班次 件次 户次 剂次 平方米 平方公里 平方千米 平米 立方米 公顷
+公里 千米 公斤 美元 周年 个月 个小时 小时 个百分点 万人次
 人 名 位 个 家 所 项 批 支 场 种 次 例 台 张 对 份 条 辆 轮 县 元 米 岁 天 周 吨 件 套 间 座 处 期 户 篇 门 组 队 站 床 倍 亩 % ‰
 """.split(), key=len, reverse=True)
 UNITS.remove("万人次")
 TIME_UNITS = ("年", "月", "日", "号", "时", "点", "分", "秒")
 MULTIPLIER_VALUES = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "万": 10**4, "亿": 10**8, "千": 10**3}
-PREFIX_QUALIFIERS = sorted((q for q, (k, d) in QUALIFIER_READINGS.items() if q and "before" in d), key=len, reverse=True)
-SUFFIX_QUALIFIERS = sorted((q for q, (k, d) in QUALIFIER_READINGS.items() if q and "after" in d and q not in "余多"),
+PREFIX_QUALIFIERS = sorted((q for q, side in QUALIFIER_POSITIONS.items()
+                            if side == "before" and q not in MAGNITUDE_QUALIFIERS), key=len, reverse=True)
+SUFFIX_QUALIFIERS = sorted((q for q, side in QUALIFIER_POSITIONS.items() if side == "after" and q not in "余多"),
                            key=len, reverse=True)
 _CN = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_POINT = r"点(?=[零〇一二三四五六七八九])"  # 点 inside a Chinese decimal (七点五); 三点 alone is a clock time
+_CN_END = rf"[{_CN}](?:[{_CN}]|{_POINT})*"              # a Chinese number (range ends, percent words)
+_CN_RUN = rf"[{_CN}几](?:[{_CN}几]|{_POINT})*"          # any run of numeral characters, 几 included
+_CONNECTOR = "[-–—~～〜至到]"
+_MULT = "万亿|千万|百万|万|亿|千"
+
+#: 上 and 数 qualify only a bare magnitude word that follows (上千, 数百), and not where they end a
+#: word of their own: 以上/之上/线上/网上/马上/晚上/早上/向上 …; 人数/次数/总数/多数/少数/无数 … (多数百姓
+#: is "most common people", not "several hundred").
+_MAGNITUDE_PREFIXES = (
+    r"(?<![以之线网马晚早向身路北南东西])上(?=[十百千万亿])"
+    r"|(?<![人次例件总位基参指函系倍岁分点天户名个台床多少无算变常复半整约])数(?=[十百千万亿])"
+)
+_PREFIX = "|".join([*map(re.escape, PREFIX_QUALIFIERS), _MAGNITUDE_PREFIXES])
+
+#: The number of a figure; alternatives in the order tried (the first that matches wins):
+#: percent words 百分之三十 / 千分之五 (before the fraction, which would also read them, at a different
+#: precision); a fraction 四分之一; an Arabic range 3-5 / 5万至6 / 10%-20 (before a lone Arabic number,
+#: which would stop at its first end); a lone Arabic number; a Chinese range 三至五 (before the run,
+#: which would stop at 至); any run of numeral characters (两万三千, 三四十, 十几, 一零零), read by
+#: aidlab.numerals.read_numeral.
+_NUM = (
+    rf"[百千]分之(?:{_CN_END}|{_ARABIC})"
+    rf"|[零〇一二两三四五六七八九十百千]+分之{_CN_END}"
+    rf"|{_ARABIC}(?:{_MULT})?[%‰]?{_CONNECTOR}{_ARABIC}"
+    rf"|{_ARABIC}"
+    rf"|{_CN_END}{_CONNECTOR}{_CN_END}"
+    rf"|{_CN_RUN}"
+)
+#: 成 (tenths) after a number, except where it starts a word: 一成不变, 成为, 成立, 成功, 成绩 …
+_TENTHS = "成(?![为不立功长员绩果就本熟型交品都败语群片事])"
 
 FIGURE = re.compile(
     rf"""
-    (?P<prefix>{'|'.join(map(re.escape, PREFIX_QUALIFIERS))})?
+    (?=(?:{_PREFIX})?[?\d{_CN}几])       # fail fast where no figure can start
+    (?P<prefix>{_PREFIX})?
     (?P<lost>\?)?
-    (?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千][{_CN}]*)?
+    (?P<num>{_NUM})?
     (?P<q1>余|多)?
-    (?P<mult>万亿|千万|百万|万|亿|千)?
+    (?P<mult>{_MULT})?
     (?P<q2>余|多)?
     [ ]?
-    (?P<unit>/10万|/万|/千|{'|'.join(map(re.escape, UNITS + list(TIME_UNITS)))})?
+    (?P<unit>/10万|/万|/千|{'|'.join(map(re.escape, UNITS + list(TIME_UNITS)))}|{_TENTHS})?
     (?P<suffix>{'|'.join(map(re.escape, SUFFIX_QUALIFIERS))})?
     """,
     re.VERBOSE,
 )
+#: A Five-Year Plan's name (十三五, 十四五), a name rather than a figure even before a measure word (十三五期间).
+_PLAN_NAME = re.compile("十[一二三四五六七八九]五")
 
 #: Where a clause starts, for reading the words before a figure (、 is kept: lists share a verb).
 CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!（(）)\n]")
@@ -107,22 +151,22 @@ CLAIM_COLUMNS: dict[str, str] = {
     "doc_id": "Document id.",
     "claim_id": "Claim id, unique in the corpus: <doc_id>#<n>, n counting claims of the document from 1 in text order.",
     "text": "The figure as it stands in the clean text: qualifier, number, multiplier, unit, trailing qualifier.",
-    "number": "The number as written (Arabic digits, or the Chinese numeral), before the multiplier; kept as text so its precision (42.20 vs 42.2) survives.",
-    "multiplier": "10**4 for 万, 10**8 for 亿, 10**3 for 千 written after Arabic digits; 1 otherwise.",
-    "value": "The figure's point value: number × multiplier (51.4万 → 514000). Empty (NaN) when damaged.",
+    "number": "The number as written (Arabic digits, the Chinese numeral, or a written form: 百分之三十, 四分之一, 3-5, 5万至6, 三四十, 十几, 一零零), before the multiplier written after it; kept as text so its precision (42.20 vs 42.2) survives and the bounds can be recomputed exactly from it.",
+    "multiplier": "10**4 for 万, 10**8 for 亿, 10**3 for 千 written after Arabic digits; 10 for 成 (tenths, counted in %); 1 otherwise. For a range the multiplier after it (5至6万 → 10**4) also applies to the low end unless that end carries its own.",
+    "value": "The figure's point value: number × multiplier (51.4万 → 514000); for a form naming several values (a range, 三四十, 十几) its low end. Empty (NaN) when damaged or unread.",
     "low": "Lowest true value the text allows under the qualifier's reading and the written precision (see `reading`); -inf/+inf never, 0 is the floor.",
     "high": "Highest true value the text allows; +inf when unbounded above (超过, 以上).",
     "low_inclusive": "True when `low` itself is possible.",
     "high_inclusive": "True when `high` itself is possible.",
-    "unit": "Measure word or unit after the number (名, 人次, 台次, 项, 个, 家, 元, %, /10万 …); for a figure with no unit after it, the unit ending the words before it (门诊诊疗人次超3000万 → 人次).",
-    "qualifier": "The qualifier word(s) around the number (超过, 近, 余, 多, 以上, 左右 …); empty when exact as written.",
-    "reading": "How the figure is read into [low, high]: " + "; ".join(
+    "unit": "Measure word or unit after the number (名, 人次, 台次, 批次, 项, 个, 家, 元, %, /10万 …); % for 百分之…, A分之B and 成, ‰ for 千分之…; for a figure with no unit after it, the unit ending the words before it (门诊诊疗人次超3000万 → 人次).",
+    "qualifier": "The qualifier word(s) around the number (超过, 近, 余, 多, 以上, 左右, 上 of 上千, 数 of 数百 …); empty when exact as written.",
+    "reading": "How the figure is read into [low, high]: the qualifier's reading when there is a qualifier, else the written form's (point for a plain number): " + "; ".join(
         f"{k} = {d}" for k, d in {v[0]: v[1].split(': ', 1)[1] for v in QUALIFIER_READINGS.values()}.items())
         + "; damaged = a lost leading digit (one lost byte swallows one ASCII digit): the number is read with that digit anywhere from 1 to 9.",
     "metric": "What the figure counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure).",
     "subject": "The words naming what is counted: the noun after the unit if there is one (206名专家 → 专家), else the words before the number in its clause (接诊患者51.4万人次 → 接诊患者).",
     "scope": "Time scope stated in the sentence (3年来, 2024年, 截至2018年底, 2019年以来); empty when none.",
-    "damaged": "True when the figure touches a character lost to mojibake: its value is unknown and only bounded.",
+    "damaged": "True when the figure touches a character lost to mojibake, or when no rule reads its number with certainty (reading unread: 不到0, 0余, 零零): its value is unknown and only bounded.",
     "section": "headline or body.",
     "sentence": "The sentence of the clean text the figure stands in.",
     "sentence_no": "Index of that sentence in the clean text (0-based).",
@@ -136,14 +180,7 @@ CLAIM_COLUMNS: dict[str, str] = {
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _number_value(num: str) -> Decimal:
-    """Value of the written number, Arabic or Chinese."""
-    if num[0].isdigit():
-        return parse_arabic(num)
-    return Decimal(parse_chinese_numeral(num))
-
-
-def _to_float(x: Decimal | None, default: float) -> float:
+def _to_float(x: Decimal | Fraction | None, default: float) -> float:
     return default if x is None else float(x)
 
 
@@ -177,9 +214,12 @@ def _scope(sentence: Sentence, start: int) -> str:
     return found[0][1] if found else ""
 
 
-def _is_not_a_claim(text: str, m: re.Match) -> bool:
-    """True for dates, ordinals, names, formulas, citations, indefinite 一 and unitless numbers."""
-    num, unit, lost = m.group("num"), m.group("unit") or "", m.group("lost")
+def _is_not_a_claim(text: str, m: re.Match, unit: str) -> bool:
+    """True for dates, ordinals, names, formulas, citations, indefinite 一/几 and unitless numbers.
+
+    `unit` is the figure's unit as extraction reads it (% for 百分之三十, which writes no unit sign).
+    """
+    num, lost = m.group("num"), m.group("lost")
     start, end = m.start("num") if num else m.start("lost"), m.end()
     before = text[max(0, start - 1):start]
     after = text[end:end + 1]
@@ -187,7 +227,7 @@ def _is_not_a_claim(text: str, m: re.Match) -> bool:
         return True
     if lost and not num and not unit:
         return True
-    if unit in TIME_UNITS:
+    if (m.group("unit") or "") in TIME_UNITS:
         return True  # dates, years, clock times, time scopes
     if before == "第" or (m.start() > 0 and text[m.start() - 1] == "第"):
         return True  # ordinal
@@ -200,8 +240,10 @@ def _is_not_a_claim(text: str, m: re.Match) -> bool:
     if after and after.isascii() and after.isalnum() and not unit:
         return True
     if num and not num[0].isdigit():
-        if num == "一" or (num in ("十", "百") and not unit):
-            return True  # indefinite 一 (一批, 一支 …) is an article, not a count
+        if num in ("一", "几") or (num in ("十", "百") and not unit):
+            return True  # indefinite 一/几 (一批, 几个 …) is an article, not a count
+        if _PLAN_NAME.fullmatch(num):
+            return True  # 十三五期间: the plan's name
         quote_open = text.rfind("“", 0, start)
         quote_close = text.find("”", start)
         if quote_open != -1 and quote_open == start - 1 and quote_close != -1 and quote_close - start <= 8:
@@ -215,8 +257,17 @@ _FIGURE_END = re.compile(rf"\d+(?:\.\d+)?[万亿千]?(?:{'|'.join(map(re.escape,
 _UNIT_AT_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNITS))})$")
 
 
+_PLAIN_ARABIC = re.compile(_ARABIC)
+
+
 def _damaged_bounds(num: str | None, mult: int) -> tuple[float, float]:
-    """Bounds of a number whose leading digit was lost: that digit is 1–9 (one lost byte = one digit)."""
+    """Bounds of a number whose leading digit was lost: that digit is 1–9 (one lost byte = one digit).
+
+    A damaged figure that is not a plain Arabic number (a range such as ?-5) is bounded by nothing
+    but zero: [0, +inf).
+    """
+    if num and not _PLAIN_ARABIC.fullmatch(num):
+        return 0.0, math.inf
     if not num:
         return 1.0 * mult, 9.0 * mult
     digits = num.replace(",", "")
@@ -242,17 +293,34 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
             if not m.group("num"):
                 continue
             m = FIGURE.match(text, m.start("num"))
-        if not (m.group("num") or m.group("lost")) or _is_not_a_claim(text, m):
-            continue
-        start, end = m.start(), m.end()
         num = m.group("num")
-        lost = m.group("lost")
+        if not (num or m.group("lost")):
+            continue
+        if m.group("prefix") in MAGNITUDE_QUALIFIERS and num not in MAGNITUDES:
+            m = FIGURE.match(text, m.start("num"))  # 上/数 before anything but a bare magnitude: no qualifier
+            num = m.group("num")
+        prefix = m.group("prefix") or ""
+        if num and num[0] in "万亿" and not prefix:
+            continue  # 万一, 万里, 亿万: a bare 万/亿 is a figure only after a qualifier (近万, 上亿)
         unit = m.group("unit") or ""
         mult_word = m.group("mult") or ""
+        tenths = unit == "成"
+        if tenths:
+            if mult_word:
+                continue  # 3万成为 …: 成 after a multiplier starts a word
+            unit = "%"
+        elif num and num.startswith("千分之"):
+            unit = "‰"
+        elif num and "分之" in num:
+            unit = "%"
+        if _is_not_a_claim(text, m, unit):
+            continue
+        start, end = m.start(), m.end()
+        lost = m.group("lost")
         if mult_word == "千" and (not num or not num[0].isdigit()):
             continue  # 千 after a Chinese numeral is already part of the numeral
-        multiplier = MULTIPLIER_VALUES.get(mult_word, 1)
-        prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
+        multiplier = MULTIPLIER_VALUES.get(mult_word, 1) * (10 if tenths else 1)
+        suffix = m.group("suffix") or ""
         q_inner = m.group("q1") or m.group("q2") or ""
         qualifier = prefix or q_inner or suffix
         if prefix and (q_inner or suffix):
@@ -265,17 +333,25 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
                 unit = found.group()
             elif not is_damaged:
                 continue  # a bare number is no figure; a damaged one is kept so it is never lost silently
+        reading = "damaged"
+        if not is_damaged:
+            try:
+                exact, bounds, reading = read_figure(num.replace(",", ""), multiplier, qualifier or None,
+                                                    exact_integer=_exact_count(num, unit))
+            except (ValueError, ArithmeticError):
+                is_damaged, reading = True, "unread"  # no documented rule reads it: flagged, never guessed
+                low, high, low_inc, high_inc = 0.0, math.inf, True, False
+            else:
+                value = float(exact)
+                low, high = _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf)
+                low_inc, high_inc = bounds.low_inclusive, bounds.high_inclusive
+                if tenths and reading == "point":
+                    reading = "tenths"
         if is_damaged:
             value = math.nan
-            low, high = _damaged_bounds(num if num and num[0].isdigit() else None, multiplier)
-            low_inc = high_inc = True
-            reading = "damaged"
-        else:
-            value = float(_number_value(num) * multiplier)
-            bounds = figure_bounds(num, multiplier, unit, qualifier)
-            low, high = _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf)
-            low_inc, high_inc = bounds.low_inclusive, bounds.high_inclusive
-            reading = QUALIFIER_READINGS[qualifier][0]
+            if reading == "damaged":
+                low, high = _damaged_bounds(num if num and num[0].isdigit() else None, multiplier)
+                low_inc = high_inc = True
         raw_start, raw_end = doc.text.raw_span(start, end)
         subject, after_clause, before = _subject_and_contexts(text, start, end)
         sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
@@ -303,7 +379,14 @@ def claim_bounds(row) -> Bounds:
     return figure_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
 
 
+def _exact_count(number: str, unit: str) -> bool:
+    """Whether a figure is a whole count, exact as written (206名), rather than a share or a decimal."""
+    return unit not in ("%", "‰", "倍") and "." not in number and "点" not in number
+
+
 def figure_bounds(number: str, multiplier: int, unit: str, qualifier: str) -> Bounds:
-    """Exact bounds of a figure as written: a whole count is exact, shares and decimals stand for their precision."""
-    exact_integer = unit not in ("%", "‰", "倍") and "." not in number
-    return qualified_bounds(number.replace(",", ""), multiplier, qualifier or None, exact_integer=exact_integer)
+    """Exact bounds of a figure as written: a whole count is exact, shares and decimals stand for their precision.
+
+    `number` is any written form `aidlab.intervals.read_figure` reads (206, 51.4, 两千, 百分之三十, 5至6, 三四十 …).
+    """
+    return read_figure(number.replace(",", ""), multiplier, qualifier or None, exact_integer=_exact_count(number, unit))[1]
