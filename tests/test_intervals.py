@@ -12,6 +12,8 @@ import pytest
 import aidlab.intervals as intervals_module
 import aidlab.numerals as numerals_module
 from aidlab.intervals import (
+    MAGNITUDE_QUALIFIERS,
+    QUALIFIER_POSITIONS,
     QUALIFIER_READINGS,
     ROUNDING_MODES,
     Bounds,
@@ -232,21 +234,32 @@ def test_more_than_takes_face_value() -> None:
     assert not b.contains(120000) and b.contains(120001) and not b.contains(119000)
 
 
+QUALIFIER_KEYS = {"point", "more_bounded", "more_than", "at_least", "near", "under", "at_most", "about", "several"}
+FORM_KEYS = {"percent_words", "per_mille_words", "tenths", "fraction", "range", "adjacent", "few", "digits", "unread"}
+
+
 def test_qualifier_table_is_complete_and_documented() -> None:
     keys = {key for key, _ in QUALIFIER_READINGS.values()}
-    assert keys == {"point", "more_bounded", "more_than", "at_least", "near", "under", "at_most", "about"}
-    required = "余 多 超过 超 逾 以上 突破 多于 高于 近 接近 将近 近乎 不足 不到 少于 低于 约 大约 左右 上下 大概".split()
-    assert set(required) <= set(QUALIFIER_READINGS)
+    assert keys == QUALIFIER_KEYS | FORM_KEYS
+    required = "余 多 超过 超 逾 以上 突破 多于 高于 近 接近 将近 近乎 不足 不到 少于 低于 约 大约 左右 上下 大概 上 数".split()
+    assert set(required) <= set(QUALIFIER_POSITIONS) <= set(QUALIFIER_READINGS)
     for surface, (key, description) in QUALIFIER_READINGS.items():
         assert isinstance(description, str) and len(description) > 40 and "\n" not in description
-        # every surface in the table has a working rule
-        b = qualified_bounds("300", 1, surface, exact_integer=True)
+    for surface in QUALIFIER_POSITIONS:
+        # every qualifier in the table has a working rule (上/数 only before a bare magnitude)
+        written = "百" if surface in MAGNITUDE_QUALIFIERS else "300"
+        b = qualified_bounds(written, 1, surface, exact_integer=True)
         assert isinstance(b, Bounds)
+    # each reading's description is stated once: every row of a key carries the same text after its "where"
+    by_key: dict[str, set[str]] = {}
+    for key, description in QUALIFIER_READINGS.values():
+        by_key.setdefault(key, set()).add(description.split(": ", 1)[1])
+    assert all(len(texts) == 1 for texts in by_key.values()), by_key
     assert QUALIFIER_READINGS[""][0] == "point"
     assert qualified_bounds("300", 1, "", exact_integer=True) == qualified_bounds("300", 1, None, exact_integer=True)
 
 
-@pytest.mark.parametrize("surface", list(QUALIFIER_READINGS))
+@pytest.mark.parametrize("surface", ["", *(q for q in QUALIFIER_POSITIONS if q not in MAGNITUDE_QUALIFIERS)])
 def test_every_reading_contains_or_bounds_the_figure(surface: str) -> None:
     """Each reading keeps x at or against its end: inside for point/余/以上/近/约/以下, at an open end otherwise."""
     b = qualified_bounds("51.4", 10**4, surface, exact_integer=False)

@@ -274,12 +274,12 @@ PER_EXPERT_METRICS: tuple[str, ...] = ("patients_seen", "surgeries")
 VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "indeterminate")
 #: Reading class → readings of the claims table it groups (plot_vagueness), in display order.
 READING_CLASSES: dict[str, tuple[str, ...]] = {
-    "exact": ("point",),
-    "bounded": ("more_bounded",),
+    "exact": ("point", "percent_words", "per_mille_words", "tenths", "fraction", "digits"),
+    "bounded": ("more_bounded", "several", "range", "adjacent", "few"),
     "open": ("more_than", "at_least"),
     "near": ("near", "under", "at_most"),
     "about": ("about",),
-    "damaged": ("damaged",),
+    "damaged": ("damaged", "unread"),
 }
 #: Citability classes (plot_citable), most citable first.
 CITABLE_CLASSES: tuple[str, ...] = ("confirmed", "unchecked", "interval", "open", "questioned", "damaged")
