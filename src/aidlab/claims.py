@@ -33,11 +33,11 @@ from .taxonomy import classify
 #: kept where news about medical aid uses them: counts of visits or trips (人次 台次 例次 批次 架次
 #: 辆次 车次 场次 班次 件次 户次 剂次), areas and volumes (平方米 平方公里 平方千米 立方米 公顷),
 #: 周年 (an anniversary: without it 70周年 would be read as 70 weeks), 公斤 and 美元.  个小时 stands
-#: beside 小时 so that 3个小时 is counted in hours, not in 个.  Currency and weight words that a
-#: multiplier would swallow (千克 after 5千) and minutes (分钟: 分 is a time word) are left out.
+#: beside 小时 so that 3个小时 is counted in hours, not in 个.  千克 and 千米 are units, not the
+#: multiplier 千 before 克/米 (5千克 is 5 kg).  Minutes (分钟: 分 is a time word) stay out.
 UNITS = sorted("""
 人次 台次 例次 批次 架次 辆次 车次 场次 班次 件次 户次 剂次 平方米 平方公里 平方千米 平米 立方米 公顷
-公里 千米 公斤 美元 周年 个月 个小时 小时 个百分点 万人次
+公里 千米 千克 公斤 美元 周年 个月 个小时 小时 个百分点 万人次
 人 名 位 个 家 所 项 批 支 场 种 次 例 台 张 对 份 条 辆 轮 县 元 米 岁 天 周 吨 件 套 间 座 处 期 户 篇 门 组 队 站 床 倍 亩 % ‰
 """.split(), key=len, reverse=True)
 UNITS.remove("万人次")
@@ -53,7 +53,7 @@ _POINT = r"点(?=[零〇一二三四五六七八九])"  # 点 inside a Chinese d
 _CN_END = rf"[{_CN}](?:[{_CN}]|{_POINT})*"              # a Chinese number (range ends, percent words)
 _CN_RUN = rf"[{_CN}几](?:[{_CN}几]|{_POINT})*"          # any run of numeral characters, 几 included
 _CONNECTOR = "[-–—~～〜至到]"
-_MULT = "万亿|千万|百万|万|亿|千"
+_MULT = "万亿|千万|百万|万|亿|千(?![克米瓦])"
 
 #: 上 and 数 qualify only a bare magnitude word that follows (上千, 数百), and not where they end a
 #: word of their own: 以上/之上/线上/网上/马上/晚上/早上/向上 …; 人数/次数/总数/多数/少数/无数 … (多数百姓
@@ -244,6 +244,8 @@ def _is_not_a_claim(text: str, m: re.Match, unit: str) -> bool:
             return True  # indefinite 一/几 (一批, 几个 …) is an article, not a count
         if _PLAN_NAME.fullmatch(num):
             return True  # 十三五期间: the plan's name
+        if start >= 2 and text[start - 1] == "上" and text[start - 2] in "百千万":
+            return True  # 成百上千, 成千上万: an idiom for "very many", no figure
         quote_open = text.rfind("“", 0, start)
         quote_close = text.find("”", start)
         if quote_open != -1 and quote_open == start - 1 and quote_close != -1 and quote_close - start <= 8:
