@@ -448,7 +448,19 @@ def _point_bounds(fig: _Figure, written: str, multiplier: int, exact_integer: bo
 
 
 def qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, exact_integer: bool) -> Bounds:
-    """Bounds of a reported non-negative figure read with its qualifier (see QUALIFIER_READINGS) and precision."""
+    """Bounds of a reported non-negative figure read with its qualifier (see QUALIFIER_READINGS) and precision.
+
+    Reported figures are never negative, so a low end below zero (the rounding interval of a written
+    0, [-0.5, 0.5)) is floored at 0, which is then possible: 0% → [0, 0.5).
+    """
+    b = _qualified_bounds(written, multiplier, qualifier, exact_integer=exact_integer)
+    if b.low is not None and b.low < 0:
+        return Bounds(Decimal(0), b.high, True, b.high_inclusive)
+    return b
+
+
+def _qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, exact_integer: bool) -> Bounds:
+    """qualified_bounds before the floor at zero."""
     _check_multiplier(multiplier)
     fig = _figure(written)
     surface = "" if qualifier is None else qualifier.strip()

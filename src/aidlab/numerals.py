@@ -237,7 +237,8 @@ class Numeral(NamedTuple):
     and for forms naming several values.  `scale` multiplies `figure` (10**8 for 三点五亿).
     `low_fixed` is True for a range whose low end already carries its own multiplier (5万至6 万)
     or is too large to share the high end's (3000至5 万), so a multiplier after the range applies
-    to the high end only.  `problem` says why a string is `unread`.
+    to the high end only; such a low end may exceed `high` as written ('5万至6': 50000 and 6) until
+    :func:`aidlab.intervals.read_figure` applies that multiplier.  `problem` says why a string is `unread`.
     """
 
     form: str
@@ -271,7 +272,10 @@ _MULT_WORD = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "万": 10**4, 
 def _single(s: str) -> tuple[Fraction, str, int] | None:
     """(value, figure, scale) of a single plain number: Arabic, strict Chinese or a Chinese decimal; None otherwise."""
     if _ARABIC_PLAIN.fullmatch(s):
-        return Fraction(parse_arabic(s)), s, 1
+        try:
+            return Fraction(parse_arabic(s)), s, 1
+        except ValueError:  # '0000,000': separators not in threes from the left
+            return None
     try:
         return Fraction(parse_chinese_numeral(s)), s, 1
     except ValueError:
