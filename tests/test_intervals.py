@@ -19,6 +19,7 @@ from aidlab.intervals import (
     Bounds,
     grim_percent,
     qualified_bounds,
+    read_figure,
     rounding_bounds,
 )
 
@@ -384,3 +385,65 @@ def test_source_uses_no_float(module) -> None:
             assert not isinstance(node.value, float), ast.dump(node)
         if isinstance(node, ast.Name):
             assert node.id not in {"float", "round"}, node.id
+
+
+# --- written forms (read_figure) and the magnitude qualifiers --------------------------------
+
+@pytest.mark.parametrize(
+    ("written", "multiplier", "qualifier", "exact", "value", "expected", "reading"),
+    [
+        ("百分之三十", 1, None, False, 30, B("29.5", "30.5", True, False), "percent_words"),
+        ("百分之七点五", 1, None, False, Fraction(15, 2), B("7.45", "7.55", True, False), "percent_words"),
+        ("百分之三十", 1, "以上", False, 30, B(30, None, True, False), "at_least"),
+        ("千分之五", 1, None, False, 5, B("4.5", "5.5", True, False), "per_mille_words"),
+        ("三", 10, None, False, 30, B(25, 35, True, False), "point"),    # 三成: claims names it tenths
+        ("四分之一", 1, None, False, 25, B(25, 25, True, True), "fraction"),
+        ("四分之一", 1, "约", False, 25, B("22.5", "27.5", True, True), "about"),
+        ("5至6", 10**4, None, True, 50000, B(50000, 60000, True, True), "range"),
+        ("5万至6", 10**4, None, True, 50000, B(50000, 60000, True, True), "range"),
+        ("3000至5", 10**4, None, True, 3000, B(3000, 50000, True, True), "range"),
+        ("3-5", 1, "超过", True, 3, B(3, None, False, False), "more_than"),
+        ("3-5", 1, "不足", True, 3, B(0, 5, True, False), "under"),
+        ("3-5", 1, "近", True, 3, B("2.7", 5, True, True), "near"),
+        ("三四十", 1, None, True, 30, B(30, 40, True, True), "adjacent"),
+        ("十几", 10**4, None, True, 110000, B(110000, 190000, True, True), "few"),
+        ("一零零", 1, None, True, 100, B(100, 100, True, True), "digits"),
+        ("百", 1, "数", True, 100, B(100, 1000, True, False), "several"),
+        ("十万", 1, "数", True, 100000, B(100000, 1000000, True, False), "several"),
+        ("千", 1, "上", True, 1000, B(1000, None, True, False), "at_least"),
+        ("万", 1, "近", True, 10000, B(9000, 10000, True, True), "near"),   # a bare magnitude at face value
+        ("206", 1, None, True, 206, B(206, 206, True, True), "point"),
+    ],
+)
+def test_read_figure(written, multiplier, qualifier, exact, value, expected, reading) -> None:
+    v, b, r = read_figure(written, multiplier, qualifier, exact_integer=exact)
+    assert (v, b, r) == (Fraction(value), expected, reading)
+    assert isinstance(v, Fraction)
+
+
+def test_fraction_ends_without_a_finite_decimal_stay_exact() -> None:
+    _, b, _ = read_figure("三分之二", 1, None, exact_integer=False)
+    assert b.low == b.high == Fraction(200, 3) and isinstance(b.low, Fraction)
+    assert b.contains(Fraction(200, 3)) and not b.contains(D("66.67"))
+    assert str(b) == "[200/3, 200/3]"
+
+
+@pytest.mark.parametrize(
+    ("written", "multiplier", "qualifier"),
+    [("0", 1, "不到"), ("0", 1, "余"), ("零零", 1, None), ("一五", 1, None), ("5至3", 1, None),
+     ("三", 1, "数"), ("三百零五", 1, "上"), ("3-5", 1, "余"), ("四分之一", 1, "多"), ("300", 1, "差不多")],
+)
+def test_read_figure_refuses_what_has_no_reading(written, multiplier, qualifier) -> None:
+    with pytest.raises(ValueError):
+        read_figure(written, multiplier, qualifier, exact_integer=True)
+
+
+def test_a_written_zero_is_floored_at_zero() -> None:
+    assert qualified_bounds("0", 1, None, exact_integer=False) == B(0, "0.5", True, False)
+    assert qualified_bounds("0", 1, None, exact_integer=True) == B(0, 0, True, True)
+
+
+def test_doctests_of_the_readers() -> None:
+    import doctest
+    for module in (numerals_module, intervals_module):
+        assert doctest.testmod(module).failed == 0, module.__name__

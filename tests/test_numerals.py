@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -12,6 +13,7 @@ from aidlab.numerals import (
     decimals_of,
     parse_arabic,
     parse_chinese_numeral,
+    read_numeral,
 )
 
 
@@ -128,3 +130,70 @@ def test_parse_arabic_rejects(text: str) -> None:
 def test_parse_arabic_rejects_floats() -> None:
     with pytest.raises(TypeError):
         parse_arabic(51.4)  # type: ignore[arg-type]
+
+
+# --- read_numeral: the total reader of written forms ------------------------------------------
+
+F = Fraction
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "low", "high"),
+    [
+        ("206", "arabic", 206, 206),
+        ("两万三千", "chinese", 23000, 23000),
+        ("七点五", "chinese_decimal", F(15, 2), F(15, 2)),
+        ("三点五亿", "chinese_decimal", 350_000_000, 350_000_000),
+        ("百分之三十", "percent_words", 30, 30),
+        ("百分之七点五", "percent_words", F(15, 2), F(15, 2)),
+        ("千分之五", "per_mille_words", 5, 5),
+        ("四分之一", "fraction", 25, 25),
+        ("三分之二", "fraction", F(200, 3), F(200, 3)),
+        ("十分之一", "fraction", 10, 10),
+        ("3-5", "range", 3, 5),
+        ("3～5", "range", 3, 5),
+        ("三至五", "range", 3, 5),
+        ("5万至6", "range", 50_000, 6),          # low end carries its own 万; the high end's comes later
+        ("三四十", "adjacent", 30, 40),
+        ("七八百", "adjacent", 700, 800),
+        ("四五", "adjacent", 4, 5),
+        ("一两", "adjacent", 1, 2),
+        ("十七八", "adjacent", 17, 18),
+        ("三四万", "adjacent", 30_000, 40_000),
+        ("三五", "adjacent", 3, 5),
+        ("十几", "few", 11, 19),
+        ("二十几", "few", 21, 29),
+        ("几十", "few", 20, 90),
+        ("几百", "few", 200, 900),
+        ("十几万", "few", 110_000, 190_000),
+        ("一零零", "digits", 100, 100),
+        ("二〇二三", "digits", 2023, 2023),
+    ],
+)
+def test_read_numeral_forms(text, form, low, high) -> None:
+    n = read_numeral(text)
+    assert (n.form, n.low, n.high) == (form, F(low), F(high))
+    assert isinstance(n.low, Fraction) and isinstance(n.high, Fraction)
+
+
+def test_read_numeral_figures_carry_the_written_precision() -> None:
+    assert read_numeral("百分之三十").figure == "30"      # the Arabic figure it spells, not 三十's tens
+    assert read_numeral("百分之七点五").figure == "7.5"
+    assert read_numeral("一零零").figure == "100"
+    assert read_numeral("两千").figure == "两千"          # a Chinese numeral keeps its own precision rule
+    assert read_numeral("三分之二").figure == ""          # an exact ratio has none
+    assert read_numeral("三点五亿")[3:5] == ("3.5", 10**8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "零零", "一五", "九五", "几", "十三五", "百分之", "百分之三四十", "三分之", "零分之一", "0000,000",
+     "abc", "两两", "一百十", "点五"],
+)
+def test_read_numeral_names_what_it_cannot_read(text) -> None:
+    n = read_numeral(text)
+    assert n.form == "unread" and n.problem and n.low is None
+
+
+def test_read_numeral_never_raises_on_non_strings() -> None:
+    assert read_numeral(None).form == "unread"  # type: ignore[arg-type]

@@ -549,8 +549,8 @@ def read_figure(written: str, multiplier: int, qualifier: str | None, *,
     >>> v, b, r = read_figure("5至6", 10**4, None, exact_integer=True)
     >>> (v, str(b), r)
     (Fraction(50000, 1), '[50000, 60000]', 'range')
-    >>> read_figure("三分之二", 1, "近", exact_integer=False)[1:]
-    (Bounds(low=Fraction(60, 1), high=Fraction(200, 3), low_inclusive=True, high_inclusive=True), 'near')
+    >>> str(read_figure("三分之二", 1, "近", exact_integer=False)[1])
+    '[60, 200/3]'
     """
     _check_multiplier(multiplier)
     surface = "" if qualifier is None else qualifier.strip()
