@@ -2,8 +2,14 @@
 
 One row per mention of a quantity in a cleaned document's headline or body. The extractor reads
 Arabic and Chinese numerals with multipliers (万/亿/千), the measure word or unit after them, the
-qualifier around them (超过/近/余/多/以上/左右 …, read as intervals by `aidlab.intervals`), the time
-scope of the sentence, and what is counted (subject phrase and a metric from `aidlab.taxonomy`).
+qualifier around them (超过/近/余/多/以上/左右, 上千, 数百 …, read as intervals by `aidlab.intervals`),
+the time scope of the sentence, and what is counted (subject phrase and a metric from
+`aidlab.taxonomy`).  Every other way reports write a quantity is one claim over the whole written
+figure: percent words (百分之三十), tenths (三成), fractions (四分之一), per mille (千分之五), ranges
+(5万至6万人次, 3-5名), neighbouring digits (三四十家), 几 (十几名) and digits one by one (一零零名),
+each with the reading of its form (see `aidlab.intervals.QUALIFIER_READINGS`).  Extraction never
+raises on any text: a number that no documented rule reads (不到0, 0余, 零零) becomes a flagged claim
+(reading `unread`, damaged) instead of a guessed value.
 Dates, years, clock times, ordinals, names with numerals, formulas, citation marks and numbers
 without a unit are not claims. A figure touching a byte lost to mojibake is flagged `damaged` and its
 value left unknown, bounded only by what the surviving digits allow.
@@ -60,7 +66,7 @@ _MULT = "万亿|千万|百万|万|亿|千(?![克米瓦])"
 #: is "most common people", not "several hundred").
 _MAGNITUDE_PREFIXES = (
     r"(?<![以之线网马晚早向身路北南东西])上(?=[十百千万亿])"
-    r"|(?<![人次例件总位基参指函系倍岁分点天户名个台床多少无算变常复半整约])数(?=[十百千万亿])"
+    r"|(?<![人次例件总位基参指函系倍岁分点天户名个台床多少无算变常复半整])数(?=[十百千万亿])"
 )
 _PREFIX = "|".join([*map(re.escape, PREFIX_QUALIFIERS), _MAGNITUDE_PREFIXES])
 
