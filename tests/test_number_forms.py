@@ -102,3 +102,17 @@ def test_every_reading_has_a_figure_class():
     for key, _ in QUALIFIER_READINGS.values():
         assert reading_class(key)
     assert reading_class("unread") == "damaged"
+
+
+def test_written_forms_on_a_traditional_page_keep_their_raw_offsets():
+    """Traditional script and full-width digits: the same claims, each raw slice the figure as scraped."""
+    body = ("先後派出數百名專家，近萬名群眾受益，三成患者來自農村，百分之七點五為兒童，"
+            "每批派出３～５名專家，十幾名護士，三四十家醫院，兩三百名醫生。")
+    raw = f"{HEADLINE}\n{BEFORE}{body}{AFTER}\n"
+    claims = extract_claims(clean_document(raw, "trad"))
+    got = {c["text"]: (c["reading"], raw[c["raw_start"]:c["raw_end"]]) for c in claims.to_dict("records")}
+    assert got == {
+        "数百名": ("several", "數百名"), "近万名": ("near", "近萬名"), "三成": ("tenths", "三成"),
+        "百分之七点五": ("percent_words", "百分之七點五"), "3～5名": ("range", "３～５名"),
+        "十几名": ("few", "十幾名"), "三四十家": ("adjacent", "三四十家"), "两三百名": ("adjacent", "兩三百名"),
+    }
