@@ -44,7 +44,7 @@ def _page(sentence: str) -> tuple[str, int]:
 
 
 def _claims_in(sentence: str):
-    raw, at = _page(sentence)
+    raw, _ = _page(sentence)
     doc = clean_document(raw, "case")
     start = doc.text.text.find(sentence)
     assert start != -1, "the case sentence did not survive cleaning"

@@ -20,7 +20,12 @@ from hypothesis import strategies as st
 from aidlab.claims import TIME_UNITS, UNITS, claim_bounds, extract_claims
 from aidlab.clean import clean_document
 from aidlab.intervals import QUALIFIER_POSITIONS, QUALIFIER_READINGS, read_figure
-from aidlab.numerals import NUMERAL_FORMS, parse_arabic, parse_chinese_numeral, read_numeral
+from aidlab.numerals import (
+    NUMERAL_FORMS,
+    parse_arabic,
+    parse_chinese_numeral,
+    read_numeral,
+)
 from aidlab.script import to_simplified_char
 
 settings.register_profile("quick", max_examples=100, deadline=None,

@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from .clean import CleanDocument
-from .intervals import MAGNITUDE_QUALIFIERS, QUALIFIER_POSITIONS, QUALIFIER_READINGS, Bounds, read_figure
+from .intervals import (
+    MAGNITUDE_QUALIFIERS,
+    QUALIFIER_POSITIONS,
+    QUALIFIER_READINGS,
+    Bounds,
+    read_figure,
+)
 from .normalize import Sentence
 from .numerals import MAGNITUDES
 from .taxonomy import classify
@@ -295,18 +301,19 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     sentences = doc.sentences
     sentence_starts = np.array([s.start for s in sentences] or [0])
     rows: list[Claim] = []
-    for m in FIGURE.finditer(text):
-        if m.group("lost") and not corrupt[m.start("lost")]:
+    for found_match in FIGURE.finditer(text):
+        m: re.Match[str] | None = found_match
+        if found_match.group("lost") and not corrupt[found_match.start("lost")]:
             # a `?` outside any corrupt span is punctuation (a genuine question), not a lost byte
-            if not m.group("num"):
-                continue
-            m = FIGURE.match(text, m.start("num"))
+            m = FIGURE.match(text, found_match.start("num")) if found_match.group("num") else None
+        if m is not None and m.group("num") and m.group("prefix") in MAGNITUDE_QUALIFIERS \
+                and m.group("num") not in MAGNITUDES:
+            m = FIGURE.match(text, m.start("num"))  # 上/数 before anything but a bare magnitude: no qualifier
+        if m is None:
+            continue
         num = m.group("num")
         if not (num or m.group("lost")):
             continue
-        if m.group("prefix") in MAGNITUDE_QUALIFIERS and num not in MAGNITUDES:
-            m = FIGURE.match(text, m.start("num"))  # 上/数 before anything but a bare magnitude: no qualifier
-            num = m.group("num")
         prefix = m.group("prefix") or ""
         if num and num[0] in "万亿" and not prefix:
             continue  # 万一, 万里, 亿万: a bare 万/亿 is a figure only after a qualifier (近万, 上亿)

@@ -38,18 +38,23 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from aidlab.numerals import MAGNITUDES, parse_arabic, parse_chinese_numeral, read_numeral
+from aidlab.numerals import (
+    MAGNITUDES,
+    parse_arabic,
+    parse_chinese_numeral,
+    read_numeral,
+)
 
 __all__ = [
+    "MAGNITUDE_QUALIFIERS",
+    "QUALIFIER_POSITIONS",
+    "QUALIFIER_READINGS",
     "ROUNDING_MODES",
     "Bounds",
-    "rounding_bounds",
-    "QUALIFIER_READINGS",
+    "grim_percent",
     "qualified_bounds",
     "read_figure",
-    "QUALIFIER_POSITIONS",
-    "MAGNITUDE_QUALIFIERS",
-    "grim_percent",
+    "rounding_bounds",
 ]
 
 ROUNDING_MODES = ("half_up", "half_down", "half_even", "ceiling", "floor", "truncation")

@@ -29,14 +29,14 @@ from typing import NamedTuple
 __all__ = [
     "CN_DIGITS",
     "CN_UNITS",
-    "MULTIPLIERS",
-    "parse_chinese_numeral",
-    "parse_arabic",
-    "decimals_of",
-    "Numeral",
-    "NUMERAL_FORMS",
-    "read_numeral",
     "MAGNITUDES",
+    "MULTIPLIERS",
+    "NUMERAL_FORMS",
+    "Numeral",
+    "decimals_of",
+    "parse_arabic",
+    "parse_chinese_numeral",
+    "read_numeral",
 ]
 
 CN_DIGITS: dict[str, int] = {
@@ -316,8 +316,9 @@ def read_numeral(s: str) -> Numeral:
        by :func:`aidlab.intervals.read_figure`) is unread.
     7. **adjacent** — two neighbouring digits, the approximation of spoken Chinese ('四五' = 4–5,
        '三四十' = 30–40, '七八百' = 700–800, '十七八' = 17–18, '一两' = 1–2, '三四万' = 30 000–40 000),
-       and the idiom 三五 (three to five; only alone, as 十三五 names a Five-Year Plan).  Other pairs ('一五', '九五') are not read: digit by
-       digit they would be 15 or 95, as a range 1–5 — no rule decides, so they are unread.
+       and the idiom 三五 (three to five; only alone, as 十三五 names a Five-Year Plan).  Other pairs
+       ('一五', '九五') are not read: digit by digit they would be 15 or 95, as a range 1–5 — no rule
+       decides, so they are unread.
     8. **few** — 几 as one digit: before a magnitude it is the leading digit 2–9 ('几十' = 20–90,
        '几百' = 200–900: one ten would be written 十); after a numeral ending in 十/百/千 it fills
        the next place down with 1–9 ('十几' = 11–19, '二十几' = 21–29); a following 万/亿 multiplies
@@ -363,10 +364,10 @@ def read_numeral(s: str) -> Numeral:
         return Numeral("fraction", ratio, ratio)
     m = _RANGE.fullmatch(s)
     if m:
-        a, b = _single(m["a"]), _single(m["b"])
-        if a is None or b is None:
+        first, second = _single(m["a"]), _single(m["b"])
+        if first is None or second is None:
             return _unread(f"a range end is no number: {s!r}")
-        low, high = a[0], b[0]
+        low, high = first[0], second[0]
         fixed = bool(m["amult"]) or low >= high
         if m["amult"]:
             low *= _MULT_WORD[m["amult"]]
@@ -374,17 +375,20 @@ def read_numeral(s: str) -> Numeral:
         return Numeral("range", low, high, low_fixed=fixed)
     m = _ADJACENT.fullmatch(s)
     if m:
-        a, b = _DIGIT_VALUE[m["a"]], _DIGIT_VALUE[m["b"]]
-        head = (parse_chinese_numeral(m["head"]) if m["head"] else 0)
+        d1, d2 = _DIGIT_VALUE[m["a"]], _DIGIT_VALUE[m["b"]]
+        try:
+            tens = parse_chinese_numeral(m["head"]) if m["head"] else 0
+        except ValueError:
+            return _unread(f"not a numeral before the approximation: {s!r}")
         tail = m["tail"] or ""
-        if b == a + 1 or ((a, b) == (3, 5) and not head and not tail):  # 十三五 is a plan's name
+        if d2 == d1 + 1 or ((d1, d2) == (3, 5) and not tens and not tail):  # 十三五 is a plan's name
             if tail in ("十", "百", "千"):
-                if head:
+                if tens:
                     return _unread(f"tens before an approximation of {tail}: {s!r}")
-                p, t = MAGNITUDES[tail], 1
+                place, times = MAGNITUDES[tail], 1
             else:
-                p, t = 1, (MAGNITUDES[tail] if tail else 1)
-            return Numeral("adjacent", Fraction((head + a * p) * t), Fraction((head + b * p) * t))
+                place, times = 1, (MAGNITUDES[tail] if tail else 1)
+            return Numeral("adjacent", Fraction((tens + d1 * place) * times), Fraction((tens + d2 * place) * times))
     m = _FEW.fullmatch(s)
     if m and (m["tail"] == "" or m["tail"] in MAGNITUDES):
         tail = MAGNITUDES.get(m["tail"], 1)
@@ -394,16 +398,16 @@ def read_numeral(s: str) -> Numeral:
             return Numeral("few", Fraction(2 * tail), Fraction(9 * tail))
         if m["head"][-1] in "十百千" and (m["tail"] == "" or m["tail"] in _BIG_TAILS):
             try:
-                head = parse_chinese_numeral(m["head"])
+                lead = parse_chinese_numeral(m["head"])
             except ValueError:
                 return _unread(f"not a numeral before 几: {s!r}")
-            place = _SMALL_UNITS[m["head"][-1]] // 10
-            return Numeral("few", Fraction((head + place) * tail), Fraction((head + 9 * place) * tail))
+            step = _SMALL_UNITS[m["head"][-1]] // 10
+            return Numeral("few", Fraction((lead + step) * tail), Fraction((lead + 9 * step) * tail))
     if len(s) >= 2 and all(c in _PLAIN for c in s):
         if s[0] in _ZEROS:
             return _unread(f"digits written one by one start with zero: {s!r}")
         if len(s) >= 3 or any(c in _ZEROS for c in s):
-            value = int("".join(str(CN_DIGITS[c]) for c in s))
-            return Numeral("digits", Fraction(value), Fraction(value), str(value))
+            spelled = int("".join(str(CN_DIGITS[c]) for c in s))
+            return Numeral("digits", Fraction(spelled), Fraction(spelled), str(spelled))
         return _unread(f"two digits that are neither neighbours nor a number: {s!r}")
     return _unread(f"no rule reads {s!r}")
