@@ -154,3 +154,46 @@ def test_extraction_on_raw_pages_of_several_lines(lines):
 @pytest.mark.parametrize("body", ["不到0家", "0余名", "占比零零%", "一零零名", "四五个小时", "?-5名", "5至3名", "百分之", "三分之", "?成"])
 def test_the_crash_forms_of_issue_10_never_raise(body):
     _check_claims(_page(body))
+
+
+# --- generated figures read back exactly --------------------------------------------------------
+
+CN_DIGIT = "零一二三四五六七八九"
+COUNT_UNITS = ["名", "家", "个", "项", "人次", "台次", "批次", "例"]
+
+
+def _one_claim(body: str):
+    claims = extract_claims(clean_document(_page(body), "gen"))
+    assert len(claims) == 1, list(claims["text"])
+    return claims.iloc[0]
+
+
+@given(st.integers(min_value=2, max_value=10**6), st.sampled_from(COUNT_UNITS),
+       st.sampled_from(["", "超过", "近", "约", "不足", "以上", "左右", "余"]))
+def test_a_generated_count_reads_back_with_its_qualifier(n, unit, qualifier):
+    before = qualifier if QUALIFIER_POSITIONS.get(qualifier) == "before" else ""
+    inner = qualifier if qualifier in ("余",) else ""
+    after = qualifier if qualifier in ("以上", "左右") else ""
+    c = _one_claim(f"共派出{before}{n}{inner}{unit}{after}专家。")
+    assert c["text"] == f"{before}{n}{inner}{unit}{after}"
+    assert c["value"] == n and c["unit"] == unit and c["qualifier"] == qualifier
+    _, b, reading = read_figure(str(n), 1, qualifier or None, exact_integer=True)
+    assert (c["low"], c["high"], c["reading"]) == (float(b.low), math.inf if b.high is None else float(b.high), reading)
+
+
+@given(st.integers(min_value=0, max_value=10**5), st.integers(min_value=1, max_value=10**5),
+       st.sampled_from(["-", "~", "～", "至", "到"]), st.sampled_from(COUNT_UNITS))
+def test_a_generated_range_is_one_claim_over_both_ends(a, width, connector, unit):
+    b = a + width
+    c = _one_claim(f"每批派出{a}{connector}{b}{unit}专家。")
+    assert c["text"] == f"{a}{connector}{b}{unit}" and c["reading"] == "range"
+    assert (c["low"], c["high"], c["value"]) == (a, b, a)
+
+
+@given(st.integers(min_value=1, max_value=8), st.sampled_from(["", "十", "百", "千", "万"]), st.sampled_from(COUNT_UNITS))
+def test_generated_neighbouring_digits_are_an_interval(d, magnitude, unit):
+    m = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10**4}[magnitude]
+    written = f"{CN_DIGIT[d]}{CN_DIGIT[d + 1]}{magnitude}"
+    c = _one_claim(f"全州{written}{unit}参与。")
+    assert c["text"] == f"{written}{unit}" and c["reading"] == "adjacent"
+    assert (c["low"], c["high"]) == (d * m, (d + 1) * m)
