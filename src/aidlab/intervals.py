@@ -412,15 +412,15 @@ _SURFACES: dict[str, tuple[str, str]] = {
 
 #: Written forms that are not qualifiers: how they appear (the registry's key) → (reading key, where).
 _FORMS: dict[str, tuple[str, str]] = {
-    "百分之…": ("percent_words", "百分之 and a number (百分之三十, 百分之七点五)"),
-    "千分之…": ("per_mille_words", "千分之 and a number (千分之五)"),
-    "…成": ("tenths", "成 after a number (三成, 六成以上)"),
-    "…分之…": ("fraction", "A分之B (四分之一, 三分之二)"),
-    "…至/到/-/~/～…": ("range", "a range (5万至6万人次, 5至6万人次, 3-5名, 3～5名, 3到5名, 3~5名)"),
-    "三四十": ("adjacent", "neighbouring digits (三四十家, 七八百名, 四五个, 一两批)"),
-    "…几…": ("few", "几 (十几名, 二十几名, 几十名)"),
-    "一零零": ("digits", "digits one by one (一零零名)"),
-    "(unread)": ("unread", "a number no rule reads"),
+    "百分之…": ("percent_words", "written 百分之三十, 百分之七点五"),
+    "千分之…": ("per_mille_words", "written 千分之五"),
+    "…成": ("tenths", "written 三成, 六成以上"),
+    "…分之…": ("fraction", "written 四分之一, 三分之二"),
+    "…至/到/-/~/～…": ("range", "written 5万至6万人次, 5至6万人次, 3-5名, 3～5名, 3到5名, 3~5名"),
+    "三四十": ("adjacent", "written 三四十家, 七八百名, 四五个, 一两批"),
+    "…几…": ("few", "written 十几名, 二十几名, 几十名"),
+    "一零零": ("digits", "written 一零零名"),
+    "(unread)": ("unread", "any other written number"),
 }
 
 QUALIFIER_READINGS: dict[str, tuple[str, str]] = {
