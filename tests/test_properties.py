@@ -151,7 +151,7 @@ def test_extraction_on_raw_pages_of_several_lines(lines):
     _check_claims("\n".join(lines))
 
 
-@pytest.mark.parametrize("body", ["不到0家", "0余名", "占比零零%", "一零零名", "四五个小时", "?-5名", "5至3名", "百分之", "三分之", "?成"])
+@pytest.mark.parametrize("body", ["不到0家", "0余名", "占比零零%", "一零零名", "四五个小时", "?-5名", "5至3名", "百分之", "三分之", "?成", "?0.01"])
 def test_the_crash_forms_of_issue_10_never_raise(body):
     _check_claims(_page(body))
 

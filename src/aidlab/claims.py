@@ -274,21 +274,21 @@ _UNIT_AT_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNITS))})$")
 _PLAIN_ARABIC = re.compile(_ARABIC)
 
 
-def _damaged_bounds(num: str | None, mult: int) -> tuple[float, float]:
-    """Bounds of a number whose leading digit was lost: that digit is 1–9 (one lost byte = one digit).
+def _damaged_bounds(num: str | None, mult: int) -> Bounds:
+    """Exact bounds of a number whose leading digit was lost: that digit is 1–9 (one lost byte = one digit).
 
-    A damaged figure that is not a plain Arabic number (a range such as ?-5) is bounded by nothing
-    but zero: [0, +inf).
+    A Chinese numeral or no number at all next to the lost byte stands for that one digit (1–9,
+    times the multiplier); a damaged figure that is not a plain Arabic number (a range such as ?-5)
+    is bounded by nothing but zero: [0, +inf).
     """
-    if num and not _PLAIN_ARABIC.fullmatch(num):
-        return 0.0, math.inf
-    if not num:
-        return 1.0 * mult, 9.0 * mult
+    if not num or not num[0].isdigit():
+        return Bounds(mult, 9 * mult, True, True)
+    if not _PLAIN_ARABIC.fullmatch(num):
+        return Bounds(0, None, True, False)
     digits = num.replace(",", "")
-    whole = digits.split(".")[0]
-    place = 10 ** len(whole)
-    rest = float(digits)
-    return (place + rest) * mult, (9 * place + rest) * mult
+    place = 10 ** len(digits.split(".")[0])
+    rest = Fraction(Decimal(digits))
+    return Bounds((place + rest) * mult, (9 * place + rest) * mult, True, True)
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -365,8 +365,9 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
         if is_damaged:
             value = math.nan
             if reading == "damaged":
-                low, high = _damaged_bounds(num if num and num[0].isdigit() else None, multiplier)
-                low_inc = high_inc = True
+                lost_bounds = _damaged_bounds(num, multiplier)
+                low, high = _to_float(lost_bounds.low, 0.0), _to_float(lost_bounds.high, math.inf)
+                low_inc, high_inc = lost_bounds.low_inclusive, lost_bounds.high_inclusive
         raw_start, raw_end = doc.text.raw_span(start, end)
         subject, after_clause, before = _subject_and_contexts(text, start, end)
         sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
@@ -389,8 +390,9 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
 def claim_bounds(row) -> Bounds:
     """Exact bounds of one claim row (recomputed from the number as written, so no float decides a verdict)."""
     if row["damaged"]:
-        high = None if math.isinf(row["high"]) else Decimal(int(row["high"]))
-        return Bounds(Decimal(int(row["low"])), high, True, high is not None)
+        if row["reading"] == "unread":
+            return Bounds(0, None, True, False)
+        return _damaged_bounds(row["number"], int(row["multiplier"]))
     return figure_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
 
 
