@@ -282,9 +282,9 @@ def _damaged_bounds(num: str | None, mult: int) -> Bounds:
     is bounded by nothing but zero: [0, +inf).
     """
     if not num or not num[0].isdigit():
-        return Bounds(mult, 9 * mult, True, True)
+        return Bounds(Decimal(mult), Decimal(9 * mult), True, True)
     if not _PLAIN_ARABIC.fullmatch(num):
-        return Bounds(0, None, True, False)
+        return Bounds(Decimal(0), None, True, False)
     digits = num.replace(",", "")
     place = 10 ** len(digits.split(".")[0])
     rest = Fraction(Decimal(digits))
@@ -391,7 +391,7 @@ def claim_bounds(row) -> Bounds:
     """Exact bounds of one claim row (recomputed from the number as written, so no float decides a verdict)."""
     if row["damaged"]:
         if row["reading"] == "unread":
-            return Bounds(0, None, True, False)
+            return Bounds(Decimal(0), None, True, False)
         return _damaged_bounds(row["number"], int(row["multiplier"]))
     return figure_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
 
