@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +18,14 @@ import pytest
 
 from aidlab import io as aio
 from aidlab.cli import main
-from aidlab.errors import LoadError, ManifestError, OutputError
+from aidlab.errors import LoadError, LoadWarning, ManifestError, OutputError
 from aidlab.load import LOW_CONFIDENCE, detect_encoding, read_documents
-from aidlab.manifest import read_manifest, require_manifest, sha256_file, update_manifest
+from aidlab.manifest import (
+    read_manifest,
+    require_manifest,
+    sha256_file,
+    update_manifest,
+)
 
 ARTICLE = (
     "第十批援疆医疗队圆满完成任务\n\n"
@@ -52,11 +56,6 @@ def _run(capsys, *args) -> tuple[int, str]:
     code = main([str(a) for a in args])
     err = capsys.readouterr().err
     return code, err
-
-
-def _aidlab(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "aidlab.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, **kw)
 
 
 # --- 1. outputs never land on the evidence ------------------------------------------------------
@@ -147,6 +146,7 @@ def test_out_dev_null_stays_a_device(tmp_path, capsys):
     code, err = _run(capsys, "claims", corpus, "--out", "/dev/null")
     assert code == 0, err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not os.path.exists("/dev/null.dictionary.csv")  # no dictionary beside a device
 
 
 def test_out_fifo_is_streamed_into(tmp_path, capsys):
@@ -160,6 +160,7 @@ def test_out_fifo_is_streamed_into(tmp_path, capsys):
     reader.join(timeout=30)
     assert code == 0, err
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.fifo", "corpus"]
     assert received and received[0].startswith(b"check_id,kind,verdict")
 
 
@@ -219,22 +220,20 @@ def test_atomic_path_turns_os_errors_into_one_line(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(aio.tempfile, "mkstemp", refuse)
-    with pytest.raises(OutputError, match=r"c\.csv: cannot write into folder .*Permission denied"):
-        with aio.atomic_path(tmp_path / "c.csv"):
-            pass
-    with pytest.raises(OutputError, match="is a folder"):
-        with aio.atomic_path(tmp_path):
-            pass
+    denied = pytest.raises(OutputError, match=r"c\.csv: cannot write into folder .*Permission denied")
+    with denied, aio.atomic_path(tmp_path / "c.csv"):
+        pass
+    with pytest.raises(OutputError, match="is a folder"), aio.atomic_path(tmp_path):
+        pass
 
 
 def test_atomic_write_keeps_the_old_file_on_failure_and_its_mode(tmp_path):
     target = tmp_path / "t.csv"
     target.write_text("old", encoding="utf-8")
     target.chmod(0o600)
-    with pytest.raises(RuntimeError):
-        with aio.atomic_path(target) as tmp:
-            tmp.write_text("half", encoding="utf-8")
-            raise RuntimeError("disk on fire")
+    with pytest.raises(RuntimeError), aio.atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk on fire")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
     aio.write_text(target, "new")
@@ -342,12 +341,11 @@ def test_page_linking_out_of_the_corpus_is_refused_and_not_manifested(tmp_path, 
     corpus = _corpus(tmp_path, manifest=False)
     (corpus / "stolen.txt").symlink_to(secret)
     (corpus / "inner.txt").symlink_to(corpus / "page_a.txt")  # a link inside the folder is fine
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with pytest.warns(LoadWarning, match="stolen.txt: resolves outside the corpus folder"):
         manifest = update_manifest(corpus)
     assert "stolen.txt" not in set(manifest["file"]) and "inner.txt" in set(manifest["file"])
-    assert any("stolen.txt" in str(w.message) and "outside" in str(w.message) for w in caught)
-    docs = read_documents(corpus).set_index("doc_id")
+    with pytest.warns(LoadWarning, match="stolen.txt: resolves outside its corpus folder"):
+        docs = read_documents(corpus).set_index("doc_id")
     assert not docs.loc["stolen", "usable"]
     assert "resolves outside its corpus folder" in docs.loc["stolen", "problem"] and str(secret) in docs.loc["stolen", "problem"]
     assert docs.loc["inner", "usable"]
@@ -362,7 +360,8 @@ def test_page_linking_out_of_the_corpus_is_refused_and_not_manifested(tmp_path, 
 def test_page_over_max_bytes_is_a_problem_row(tmp_path, capsys):
     corpus = _corpus(tmp_path, pages={"small.txt": ARTICLE, "big.txt": ARTICLE * 50})
     size = (corpus / "big.txt").stat().st_size
-    docs = read_documents(corpus, max_bytes=5000).set_index("doc_id")
+    with pytest.warns(LoadWarning, match="big.txt: page is"):
+        docs = read_documents(corpus, max_bytes=5000).set_index("doc_id")
     assert docs.loc["small", "usable"] and not docs.loc["big", "usable"]
     assert docs.loc["big", "problem"] == f"page is {size:,} bytes, over the size limit of 5,000 bytes (--max-bytes)"
     assert docs.loc["big", "sha256"] == sha256_file(corpus / "big.txt")
@@ -424,11 +423,15 @@ def test_implausible_decodings_are_refused():
     noise.decode("gb18030")
     with pytest.raises(LoadError, match="plausibly"):
         detect_encoding(noise)
+    # UTF-16's byte pattern alone is not enough: the reading must be common text
+    with pytest.raises(LoadError):
+        detect_encoding(b"\x81\x30\xff\x81\x30\xff\x81\x30\xff\xa1")
 
 
 def test_binary_with_nuls_is_still_named_binary(tmp_path):
     corpus = _corpus(tmp_path, manifest=False, pages={"blob.txt": b"GIF89a\x00\x10\x00\x10\x80\x00\x00" * 30})
-    docs = read_documents(corpus)
+    with pytest.warns(LoadWarning, match="blob.txt: binary"):
+        docs = read_documents(corpus)
     assert not docs.iloc[0]["usable"] and "binary" in docs.iloc[0]["problem"]
 
 

@@ -102,7 +102,7 @@ def _status(loaded) -> int:
 
 
 def _build(args: argparse.Namespace):
-    from .pipeline import stderr_progress, build
+    from .pipeline import build, stderr_progress
 
     return build(args.paths, workers=args.workers, progress=stderr_progress, max_bytes=args.max_bytes)
 
@@ -144,7 +144,7 @@ def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
         sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
         return
-    if dictionary is not None:
+    if dictionary is not None and not _is_stream(out):
         from .tables import write_table
 
         write_table(df, out, dictionary)
@@ -155,6 +155,17 @@ def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
     with atomic_path(out) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
+
+
+def _is_stream(out: str) -> bool:
+    """True for a device or FIFO (after following a link): written into directly, no dictionary beside it."""
+    import stat
+
+    try:
+        mode = Path(out).stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:

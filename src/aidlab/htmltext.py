@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import islice
 
 import numpy as np
 
@@ -41,7 +42,7 @@ _RAW_TEXT = frozenset({"script", "style", "noscript", "template", "xmp", "iframe
 _BREAK = "\x00"  # placeholder for a block boundary until white space is collapsed
 _SPACE = "\x01"  # placeholder for a cell boundary
 _TAG_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|p|div|br|span|a|script|style|table|tr|td|li|ul|"
-                       r"ol|h[1-6]|img|section|article)\b[^<>]*>|</(?:p|div|span|a|td|tr|li|html|body|h[1-6])\s*>", re.I)
+                       r"ol|h[1-6]|img|section|article)\b[^<>]*>|</(?:p|div|span|a|td|tr|li|html|body|h[1-6])\s*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,7};?|[A-Za-z][A-Za-z0-9]{0,31};?)")
 _WHITE = re.compile(f"[ \\t\\n\\r\\f{_BREAK}{_SPACE}]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -56,12 +57,7 @@ def looks_like_html(raw: str) -> bool:
     start = head.lstrip("\ufeff \t\r\n")[:15].lower()
     if start.startswith(("<!doctype html", "<html", "<?xml")):
         return True
-    hits = 0
-    for _ in _TAG_HINT.finditer(head):
-        hits += 1
-        if hits >= 3:
-            return True
-    return False
+    return sum(1 for _ in islice(_TAG_HINT.finditer(head), 3)) >= 3
 
 
 def _skip_markup(raw: str, j: int, white: bool = False) -> int:
@@ -221,9 +217,7 @@ def _collapse_white(page: TrackedText) -> TrackedText:
         at_edge = m.start() == 0 or m.end() == len(text)
         if _BREAK in run:
             new = "" if at_edge else "\n"
-        elif at_edge:
-            new = ""
-        elif (_CJK.match(text, m.start() - 1) and _CJK.match(text, m.end())) and _SPACE not in run:
+        elif at_edge or (_CJK.match(text, m.start() - 1) and _CJK.match(text, m.end())) and _SPACE not in run:
             new = ""
         else:
             new = " "

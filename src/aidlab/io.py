@@ -17,8 +17,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Literal
 
 from .errors import OutputError
 
@@ -100,17 +101,15 @@ def atomic_path(path: str | os.PathLike, suffix: str = "", *, make_parents: bool
 
 def write_text(path: str | os.PathLike, text: str) -> Path:
     """Write UTF-8 text atomically (newline characters kept as given)."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
     return Path(path)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write bytes atomically."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
     return Path(path)
 
 
@@ -175,8 +174,13 @@ def guard_output(out: str | os.PathLike | None, inputs: Iterable[str | os.PathLi
                     raise OutputError(f"{option} {out} contains the input page {given}: choose an output folder outside it")
                 continue
         if _inside(out_path, folder):
-            raise OutputError(f"{option} {out} is inside the input corpus folder {folder} (input {given}): "
-                              "outputs must go outside the evidence")
+            if out_path.parent == folder and out_path.name == MANIFEST_NAME:
+                what = f"is the manifest of the input corpus folder {folder}"
+            elif out_path.parent == folder and out_path.is_file():
+                what = f"is a page of the input corpus folder {folder}"
+            else:
+                what = f"is inside the input corpus folder {folder}"
+            raise OutputError(f"{option} {out} {what} (input {given}): outputs must never overwrite or sit among the evidence")
         if kind == "folder" and folder.is_relative_to(out_path):
             raise OutputError(f"{option} {out} contains the input corpus folder {given}: choose an output folder outside it")
     if out_path.name == MANIFEST_NAME and kind == "file":

@@ -13,17 +13,24 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from .errors import LoadError, LoadWarning
 from .manifest import DOCUMENT_SUFFIXES as _SUFFIXES
-from .manifest import MANIFEST_NAME, check_listed_files_exist, page_outside_folder, read_manifest, sha256_file, verify_file
+from .manifest import (
+    check_listed_files_exist,
+    page_outside_folder,
+    read_manifest,
+    sha256_file,
+    verify_file,
+)
 from .script import detect_script, to_simplified
 
 #: File name suffixes read from a folder (.txt, .html, .htm).
@@ -37,6 +44,11 @@ MAX_CONTROL_SHARE = 0.01
 MAX_PAGE_BYTES = 20_000_000
 #: A decoding whose characters are less than this share "expected" (see `text_plausibility`) is rejected.
 MIN_PLAUSIBILITY = 0.8
+#: A guessed GB18030/Big5 reading with at least MIN_EVIDENCE_CHARS ideographs, fewer than this share of
+#: them common (see `text_commonness`), is rejected; real text scores ≥ 0.8, a wrong code page ~0.3–0.6.
+MIN_COMMONNESS = 0.4
+#: A BOM-less UTF-16 reading must score (plausibility × commonness) at least this much.
+MIN_UTF16_SCORE = 0.5
 #: Below this encoding confidence a usable page is flagged (`encoding_flag` = "low-confidence").
 LOW_CONFIDENCE = 0.8
 #: Non-ASCII characters needed for full confidence in a guessed (non-UTF-8, BOM-less) encoding.
@@ -232,7 +244,7 @@ def detect_encoding(data: bytes) -> Decoding:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 text = None
-            if text is not None and text_plausibility(text) >= MIN_PLAUSIBILITY:
+            if text is not None and text_plausibility(text) >= MIN_PLAUSIBILITY and _score(text) >= MIN_UTF16_SCORE:
                 return Decoding(text, enc, False, round(min(share, _score(text)), 3))
     if utf8 is not None:
         return Decoding(utf8, "utf-8", False, 1.0)
@@ -244,9 +256,11 @@ def detect_encoding(data: bytes) -> Decoding:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        plausible = text_plausibility(text)
-        if plausible < MIN_PLAUSIBILITY:
+        if text_plausibility(text) < MIN_PLAUSIBILITY:
             continue
+        common = text_commonness(text)
+        if common is not None and common < MIN_COMMONNESS and len(_CJK.findall(text[:_SAMPLE])) >= MIN_EVIDENCE_CHARS:
+            continue  # many ideographs, few of them common: the bytes were read in the wrong code page
         scored.append((_score(text), -rank, enc, text))
     if not scored:
         raise LoadError("bytes are not UTF-8, not UTF-16 and decode plausibly as none of " + ", ".join(CANDIDATE_ENCODINGS)

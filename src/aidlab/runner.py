@@ -15,9 +15,9 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .errors import NotebookRunError
 from .io import atomic_path
@@ -68,7 +68,7 @@ def _cell_of(exc: BaseException) -> str:
     return f"cell {index} (execution count {count})"
 
 
-_KERNELS: "weakref.WeakSet" = weakref.WeakSet()
+_KERNELS: weakref.WeakSet = weakref.WeakSet()
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,7 +109,7 @@ def _execute(run: Callable[[], None]) -> None:
     def target() -> None:
         try:
             run()
-        except BaseException as exc:  # handed to the main thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which re-raises it
             outcome.append(exc)
 
     worker = threading.Thread(target=target, name="aidlab-notebook", daemon=True)
@@ -161,8 +161,8 @@ def run_notebooks(
         start = time.perf_counter()
         with atomic_path(output, suffix=".ipynb") as tmp:
             try:
-                _execute(lambda: pm.execute_notebook(
-                    str(source), str(tmp), parameters=parameters, kernel_name=kernel,
+                _execute(functools.partial(
+                    pm.execute_notebook, str(source), str(tmp), parameters=parameters, kernel_name=kernel,
                     cwd=str(source.parent), progress_bar=False, log_output=False, language="python",
                     kernel_manager_class=_tracked_kernel_manager(),
                 ))
