@@ -354,6 +354,16 @@ def test_page_linking_out_of_the_corpus_is_refused_and_not_manifested(tmp_path, 
     assert "stolen" not in set(pd.read_csv(tmp_path / "c.csv")["doc_id"])
 
 
+def test_fifo_named_like_a_page_is_named_not_read(tmp_path):
+    corpus = _corpus(tmp_path, manifest=False)
+    os.mkfifo(corpus / "pipe.txt")  # reading it would block forever
+    with pytest.warns(LoadWarning, match="pipe.txt: is not a regular file"):
+        assert "pipe.txt" not in set(update_manifest(corpus)["file"])
+    with pytest.warns(LoadWarning, match="pipe.txt: not a regular file"):
+        docs = read_documents(corpus).set_index("doc_id")
+    assert not docs.loc["pipe", "usable"] and docs.loc["page_a", "usable"]
+
+
 # --- 6. size limit -------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 import warnings
 from collections.abc import Iterable
@@ -300,9 +301,12 @@ def read_document(path: str | Path, manifest: pd.DataFrame | None = None, max_by
         return _problem(doc_id, path, 0, "", f"resolves outside its corpus folder (to {outside}); "
                                              "pages must be files inside the folder, not links out of it")
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         return _problem(doc_id, path, 0, "", f"cannot be read: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return _problem(doc_id, path, 0, "", "not a regular file (a FIFO, device or socket), not a text page")
+    size = info.st_size
     if size > max_bytes:
         return _problem(doc_id, path, size, sha256_file(path),
                         f"page is {size:,} bytes, over the size limit of {max_bytes:,} bytes (--max-bytes)")
@@ -339,8 +343,9 @@ def _expand(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[tupl
     out: list[tuple[Path, Path | None]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.suffix.lower() in DOCUMENT_SUFFIXES
-                           and (f.is_file() or f.is_symlink()))  # a link out of the folder is named, not skipped
+            # every entry with a page suffix that is not a folder: links out of the folder, FIFOs and
+            # devices become problem rows, never silently skipped (nor read, which could block)
+            files = sorted(f for f in p.iterdir() if f.suffix.lower() in DOCUMENT_SUFFIXES and not f.is_dir())
             out.extend((f, p) for f in files)
         elif p.exists() or p.is_symlink():
             out.append((p, None))

@@ -211,11 +211,16 @@ def update_manifest(folder: str | Path, suffixes: tuple[str, ...] = DOCUMENT_SUF
     else:
         check_listed_files_exist(folder, manifest)
     new_rows, refused = [], []
-    pages = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and (p.is_file() or p.is_symlink()))
+    pages = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.is_dir())
     for path in pages:
         outside = page_outside_folder(path, folder)
         if outside is not None or not path.is_file():
-            where = f"resolves outside the corpus folder (to {outside})" if outside else "is a broken link"
+            if outside:
+                where = f"resolves outside the corpus folder (to {outside})"
+            elif path.is_symlink() and not path.exists():
+                where = "is a broken link"
+            else:
+                where = "is not a regular file (a FIFO, device or socket)"
             warnings.warn(f"{path}: {where}; not listed", LoadWarning, stacklevel=2)
             refused.append(path.name)
             continue
