@@ -76,8 +76,12 @@ def test_cli_reports_failure_with_nonzero_exit(tmp_path):
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     _notebook(nbs / "01_broken.ipynb", "raise ValueError('bad corpus')")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.csv").write_text("file,sha256,bytes\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "aidlab.cli", "run", "--notebooks", str(nbs), "--build", str(tmp_path / "b")],
+        [sys.executable, "-m", "aidlab.cli", "run", "--notebooks", str(nbs), "--build", str(tmp_path / "b"),
+         "--corpus", str(corpus), "--figures", str(tmp_path / "figures")],
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert proc.returncode == 2

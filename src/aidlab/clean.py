@@ -8,16 +8,18 @@ Steps, each general (no rule names a site, a seed or a sentence):
 4. normalisation for numbers (`aidlab.normalize`);
 5. segmentation into article body and page chrome, and page metadata (`aidlab.segment`);
 6. the clean text = headline line + body lines, split into sentences.
-Every clean character keeps the raw offsets it came from (`aidlab.textmap.TrackedText`).
+Every clean character keeps the raw offsets it came from (`aidlab.textmap.TrackedText`). An HTML
+page is first reduced to its visible text by an HTML parser (`aidlab.htmltext`), offsets kept.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import mojibake, pinyin
+from .htmltext import html_text, looks_like_html
 from .normalize import Sentence, normalize, split_sentences
 from .script import detect_script, to_simplified
 from .segment import SEGMENT_KINDS, PageMetadata, Segment, extract_metadata, segment_page
@@ -79,7 +81,48 @@ def _repair_and_strip(raw: str, spans: list[mojibake.CorruptSpan]) -> tuple[Trac
 
 
 def clean_document(raw: str, doc_id: str) -> CleanDocument:
-    """Clean one raw page (decoded text) into a CleanDocument."""
+    """Clean one raw page (decoded text) into a CleanDocument.
+
+    An HTML page (`aidlab.htmltext.looks_like_html`) is first reduced to its visible text by an HTML
+    parser, each character keeping its raw offset; the steps below then run on that text and every
+    offset is mapped back to the raw HTML. Plain-text pages go straight to the steps below.
+    """
+    if looks_like_html(raw):
+        base = html_text(raw)
+        return _rebase(_clean_text(base.text, doc_id), raw, base)
+    return _clean_text(raw, doc_id)
+
+
+def _compose(t: TrackedText, base: TrackedText) -> TrackedText:
+    """`t`, whose offsets index base.text, with offsets into base's own raw text instead."""
+    n = len(base)
+    if n == 0:
+        zeros = np.zeros(len(t), dtype=np.int32)
+        return TrackedText(t.text, zeros, zeros.copy())
+    s = np.asarray(t.raw_start, dtype=np.int64)
+    e = np.asarray(t.raw_end, dtype=np.int64)
+    start = np.where(s < n, base.raw_start[np.minimum(s, n - 1)], base.raw_end[n - 1])
+    end = np.where(e > s, base.raw_end[np.clip(e - 1, 0, n - 1)], start)
+    return TrackedText(t.text, start.astype(np.int32), np.maximum(start, end).astype(np.int32))
+
+
+def _rebase(doc: CleanDocument, raw: str, base: TrackedText) -> CleanDocument:
+    """A document cleaned from base.text (the HTML page's text), with every offset moved onto the raw HTML."""
+    def at(i: int) -> int:
+        return int(base.raw_start[min(i, len(base) - 1)]) if len(base) else 0
+
+    def after(i: int) -> int:
+        return int(base.raw_end[i - 1]) if i > 0 and len(base) else 0
+
+    spans = [replace(s, start=at(s.start), end=max(at(s.start), after(s.end)), text=raw[at(s.start):after(s.end)],
+                     damaged=tuple(at(i) for i in s.damaged)) for s in doc.spans]
+    damaged = frozenset(at(i) for i in doc.damaged_raw)
+    return replace(doc, raw=raw, page=_compose(doc.page, base), text=_compose(doc.text, base), spans=spans,
+                   damaged_raw=damaged)
+
+
+def _clean_text(raw: str, doc_id: str) -> CleanDocument:
+    """The cleaning steps on a page's text (see the module docstring)."""
     spans = mojibake.find_corrupt_spans(raw)
     stripped, removed = _repair_and_strip(raw, spans)
     page = normalize(stripped.map_same_length(to_simplified))

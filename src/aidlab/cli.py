@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import warnings
 from pathlib import Path
 
 from .errors import AidlabError
+
+#: Exit status after Ctrl-C (128 + SIGINT), with the single line "aidlab: interrupted".
+EXIT_INTERRUPTED = 130
+#: Exit status when the reader of `--out -` closed the pipe early (128 + SIGPIPE, as `cat` or `grep` give).
+EXIT_BROKEN_PIPE = 141
 
 DEFAULT_CORPUS = "seeds"
 DEFAULT_BUILD = "build"
@@ -22,7 +29,16 @@ def _project_root() -> Path:
     return here
 
 
+def _guard(out, inputs, kind: str = "file", option: str = "--out") -> None:
+    """Refuse an output that would land on the evidence or cannot be written, before any work is done."""
+    from .io import check_output, guard_output
+
+    guard_output(out, inputs, kind=kind, option=option)
+    check_output(out, kind=kind, option=option)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from .manifest import require_manifest
     from .runner import run_notebooks, store_outputs
 
     root = _project_root()
@@ -33,10 +49,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise AidlabError("--store runs the notebooks with their own default parameters; drop --corpus/--figures/--lang")
         params: dict = {}
     else:
+        corpus = Path(args.corpus or root / DEFAULT_CORPUS)
+        figures = Path(args.figures or root / DEFAULT_FIGURES)
+        require_manifest(corpus)
+        from .io import check_output, guard_output
+
+        for out, option in ((build / "notebooks", "--build"), (build / "tables", "--build"), (figures, "--figures")):
+            guard_output(out, [corpus], kind="folder", option=option)
+        check_output(build, kind="folder", option="--build")
+        check_output(figures, kind="folder", option="--figures")
         params = {
-            "corpus_dir": str(Path(args.corpus or root / DEFAULT_CORPUS).resolve()),
+            "corpus_dir": str(corpus.resolve()),
             "out_dir": str((build / "tables").resolve()),
-            "figures_dir": str(Path(args.figures or root / DEFAULT_FIGURES).resolve()),
+            "figures_dir": str(figures.resolve()),
             "lang": args.lang,
         }
     results = run_notebooks(notebooks, build / "notebooks", params, only=args.only,
@@ -49,17 +74,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from .manifest import update_manifest
+    from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, update_manifest
 
     manifest = update_manifest(args.folder)
-    print(f"{Path(args.folder) / 'manifest.csv'}: {len(manifest)} file(s) listed", file=sys.stderr)
-    return 0
+    added = manifest.attrs.get("added", [])
+    refused = manifest.attrs.get("refused", [])
+    print(f"{Path(args.folder) / 'manifest.csv'}: {len(manifest)} file(s) listed, {len(added)} added", file=sys.stderr)
+    print("fill in where you know them (blank = not curated):", file=sys.stderr)
+    for col in CURATED_COLUMNS:
+        print(f"  {col}: {MANIFEST_COLUMNS[col].removeprefix('Curated: ')}", file=sys.stderr)
+    return 3 if refused else 0
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
     from .load import DOCUMENT_COLUMNS, read_documents
 
-    docs = read_documents(args.paths, on_error="flag")
+    _guard(args.out, args.paths)
+    docs = read_documents(args.paths, on_error="flag", max_bytes=args.max_bytes)
     cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
     _write_csv(docs[cols], args.out)
     return _status(docs)
@@ -71,14 +102,15 @@ def _status(loaded) -> int:
 
 
 def _build(args: argparse.Namespace):
-    from .pipeline import stderr_progress, build
+    from .pipeline import build, stderr_progress
 
-    return build(args.paths, workers=args.workers, progress=stderr_progress)
+    return build(args.paths, workers=args.workers, progress=stderr_progress, max_bytes=args.max_bytes)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from .pipeline import export
 
+    _guard(args.out, args.paths, kind="folder")
     tables = _build(args)
     written = export(tables, args.out, which=("documents", "segments", "spans"))
     print(f"wrote {len(written)} file(s) to {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
@@ -89,6 +121,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     from .claims import CLAIM_COLUMNS
 
+    _guard(args.out, args.paths)
     tables = _build(args)
     _write_csv(tables.claims, args.out, CLAIM_COLUMNS)
     return _status(tables.loaded)
@@ -97,6 +130,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .reconcile import CHECK_COLUMNS
 
+    _guard(args.out, args.paths)
     tables = _build(args)
     _write_csv(tables.checks, args.out, CHECK_COLUMNS)
     counts = tables.checks["verdict"].value_counts().to_dict()
@@ -108,8 +142,9 @@ def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
     """Write a table as CSV to a path (atomically) or to stdout for '-'."""
     if out == "-":
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
         return
-    if dictionary is not None:
+    if dictionary is not None and not _is_stream(out):
         from .tables import write_table
 
         write_table(df, out, dictionary)
@@ -122,17 +157,37 @@ def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
     print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
 
 
+def _is_stream(out: str) -> bool:
+    """True for a device or FIFO (after following a link): written into directly, no dictionary beside it."""
+    import stat
+
+    try:
+        mode = Path(out).stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from .dictionary import render_markdown
     from .io import write_text
 
+    _guard(args.out, [])
     text = render_markdown()
     if args.out == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         write_text(args.out, text)
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def _max_bytes_option(parser: argparse.ArgumentParser) -> None:
+    from .load import MAX_PAGE_BYTES
+
+    parser.add_argument("--max-bytes", type=int, default=MAX_PAGE_BYTES, metavar="N",
+                        help=f"pages larger than N bytes are refused as unusable (default {MAX_PAGE_BYTES:,})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("documents", help="load files/folders and write the documents table (without text)")
     docs.add_argument("paths", nargs="+")
     docs.add_argument("--out", default="-", help="CSV path, or - for stdout (default)")
+    _max_bytes_option(docs)
     docs.set_defaults(func=cmd_documents)
 
     dic = sub.add_parser("dictionary", help="write the data dictionary of every table as Markdown")
@@ -174,13 +230,52 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of scraped pages")
         p.add_argument("--out", required=True, help=out_help)
         p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+        _max_bytes_option(p)
         p.set_defaults(func=func)
     return parser
 
 
+def _install_interrupt_handler():
+    """Ctrl-C: the main process raises KeyboardInterrupt (reported by `main` in one line). Worker
+    processes forked from it (`--workers N`) inherit this handler and ignore the signal: the parent
+    stops handing out pages, the workers finish the page in hand and exit normally (no tracebacks,
+    no orphans). Returns the previous handler (None when signals cannot be set from this thread)."""
+    parent = os.getpid()
+
+    def on_sigint(signum, frame):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the interpreter's final flush stays silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit codes: 0 ok; 2 error (one line naming the file and the problem); 3 finished
+    but some files were unusable (named on stderr); 130 interrupted (Ctrl-C); 141 the reader of stdout
+    went away (`--out - | head`), quietly."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _install_interrupt_handler()
+    try:
+        return _dispatch(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         warnings.showwarning = lambda msg, cat, *a, **k: print(f"aidlab: warning: {msg}", file=sys.stderr)
@@ -189,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         except AidlabError as exc:
             print(f"aidlab: error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print("aidlab: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,10 @@ class ManifestError(AidlabError):
     """The manifest is missing, malformed or disagrees with the folder it describes."""
 
 
+class OutputError(AidlabError):
+    """An output cannot be written where it was asked for (evidence in the way, a folder, no permission)."""
+
+
 class NotebookRunError(AidlabError):
     """A numbered notebook failed while running; the message names the notebook and the cell."""
 

@@ -6,15 +6,21 @@ aids whom) are filled in by hand and win over what cleaning reads off the page.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import os
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import ManifestError, SeedIntegrityError
-from .io import atomic_path
+from .errors import LoadWarning, ManifestError, SeedIntegrityError
+from .io import MANIFEST_NAME, atomic_path
 
-MANIFEST_NAME = "manifest.csv"
+#: File name suffixes of pages a corpus folder may hold (read by loading, listed by `aidlab manifest`).
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 
 #: Columns of the manifest, in order, with their meaning (also the manifest's data dictionary).
 MANIFEST_COLUMNS: dict[str, str] = {
@@ -52,35 +58,123 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_file_field(folder: Path, name: str) -> str | None:
+    """Why a manifest's `file` entry is not a plain file name inside the folder (None when it is)."""
+    if not name:
+        return "empty file name"
+    if "/" in name or "\\" in name or os.sep in name or (os.altsep and os.altsep in name):
+        return f"file {name!r} contains a path separator (only plain file names inside the folder are allowed)"
+    if name in (".", "..") or Path(name).is_absolute():
+        return f"file {name!r} is not a file name inside the folder"
+    inside = os.path.realpath(folder)
+    resolved = os.path.realpath(folder / name)
+    if os.path.commonpath([inside, resolved]) != inside:
+        return f"file {name!r} resolves outside the folder (to {resolved})"
+    return None
+
+
 def read_manifest(folder: str | Path) -> pd.DataFrame | None:
-    """Read `folder/manifest.csv` (all columns as strings, blanks as ""); None when there is none."""
-    path = Path(folder) / MANIFEST_NAME
+    """Read `folder/manifest.csv` strictly (all columns as strings, blanks as ""); None when there is none.
+
+    Strict means: the csv module with strict=True; every row has exactly the header's number of
+    fields; no field holds a line break (an unclosed quote would otherwise swallow the next rows);
+    `sha256` is 64 hexadecimal digits, `bytes` a whole number, `file` a plain file name that stays
+    inside the folder. Anything else raises ManifestError naming the manifest and the line.
+    """
+    folder = Path(folder)
+    path = folder / MANIFEST_NAME
     if not path.exists():
         return None
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except Exception as exc:  # pandas raises several types for malformed CSV
-        raise ManifestError(f"{path}: cannot be read as CSV ({exc})") from exc
-    missing = [c for c in ("file", "sha256", "bytes") if c not in df.columns]
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    first_line = 1
+    try:
+        for record in reader:
+            line = first_line
+            first_line = reader.line_num + 1
+            if not record or record == [""]:
+                continue  # blank line
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            for value in record:
+                if "\n" in value or "\r" in value:
+                    raise ManifestError(f"{path}, line {line}: a field holds a line break (an unclosed quote?): {value[:40]!r}")
+            if len(record) != len(header):
+                raise ManifestError(f"{path}, line {line}: {len(record)} field(s) where the header has {len(header)}")
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        raise ManifestError(f"{path}, line {first_line}: malformed CSV ({exc})") from exc
+    if header is None:
+        raise ManifestError(f"{path}: empty (no header row)")
+    missing = [c for c in ("file", "sha256", "bytes") if c not in header]
     if missing:
         raise ManifestError(f"{path}: missing required column(s) {', '.join(missing)}")
+    if len(set(header)) != len(header):
+        raise ManifestError(f"{path}, line 1: a column name appears twice")
+    df = pd.DataFrame(rows, columns=header, dtype=str)
+    seen: dict[str, int] = {}
+    for line, name, sha, size in zip(lines, df["file"], df["sha256"], df["bytes"]):
+        problem = _check_file_field(folder, name)
+        if problem:
+            raise ManifestError(f"{path}, line {line}: {problem}")
+        if not _HEX64.fullmatch(sha.strip().lower()):
+            raise ManifestError(f"{path}, line {line}: sha256 {sha[:70]!r} of {name} is not 64 hexadecimal digits")
+        if not size.strip().isdigit():
+            raise ManifestError(f"{path}, line {line}: bytes {size[:30]!r} of {name} is not a whole number")
+        if name in seen:
+            raise ManifestError(f"{path}, line {line}: file(s) listed twice: {name} (first on line {seen[name]})")
+        seen[name] = line
     for col in MANIFEST_COLUMNS:
         if col not in df.columns:
             df[col] = ""
-    dupes = df["file"][df["file"].duplicated()].tolist()
-    if dupes:
-        raise ManifestError(f"{path}: file(s) listed twice: {', '.join(dupes)}")
     return df[list(MANIFEST_COLUMNS) + [c for c in df.columns if c not in MANIFEST_COLUMNS]]
 
 
-def verify_file(path: str | Path, manifest: pd.DataFrame) -> str:
-    """Check one file against the manifest: 'ok' or 'unlisted'; raise SeedIntegrityError when it changed."""
+def require_manifest(folder: str | Path) -> pd.DataFrame:
+    """The folder's manifest, read strictly; ManifestError telling how to create it when there is none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ManifestError(f"{folder}: no such corpus folder")
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise ManifestError(f"{folder}: no {MANIFEST_NAME}; run `aidlab manifest {folder}` first to record the "
+                            "pages' checksums (and fill in the curated columns)")
+    return manifest
+
+
+def page_outside_folder(path: str | Path, folder: str | Path) -> str | None:
+    """Where a page (file or symbolic link) really lives when that is outside its corpus folder, else None."""
+    inside = os.path.realpath(folder)
+    resolved = os.path.realpath(path)
+    if os.path.commonpath([inside, resolved]) != inside:
+        return resolved
+    return None
+
+
+def verify_file(path: str | Path, manifest: pd.DataFrame, sha256: str | None = None) -> str:
+    """Check one file against the manifest: 'ok' or 'unlisted'; raise SeedIntegrityError when it changed.
+
+    `sha256`: the file's digest when the caller already computed it (saves reading the file twice).
+    """
     path = Path(path)
     rows = manifest[manifest["file"] == path.name]
     if rows.empty:
         return "unlisted"
     row = rows.iloc[0]
-    actual = sha256_file(path)
+    actual = sha256 or sha256_file(path)
     if actual != row["sha256"].strip().lower():
         size = path.stat().st_size
         raise SeedIntegrityError(
@@ -99,20 +193,36 @@ def check_listed_files_exist(folder: str | Path, manifest: pd.DataFrame) -> None
         raise ManifestError(f"{folder / MANIFEST_NAME}: listed file(s) missing from the folder: {', '.join(missing)}")
 
 
-def update_manifest(folder: str | Path, pattern: str = "*.txt") -> pd.DataFrame:
-    """Add rows (checksum, size, blank curated fields) for files not yet listed; never change a listed row.
+def update_manifest(folder: str | Path, suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> pd.DataFrame:
+    """Add rows (checksum, size, blank curated fields) for pages not yet listed; never change a listed row.
 
-    Refuses (SeedIntegrityError) when a listed file changed, so a checksum can never be silently refreshed.
+    Pages are the folder's files with one of `suffixes` (.txt, .html, .htm). Refuses (SeedIntegrityError)
+    when a listed file changed, so a checksum can never be silently refreshed, and (ManifestError) when
+    the existing manifest cannot be read cleanly, so a damaged manifest is never rewritten. A page that
+    resolves outside the folder (a symbolic link out of it) is not listed: a LoadWarning names it.
+    The returned frame's `attrs` hold "added" and "refused" (file names).
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise ManifestError(f"{folder}: no such corpus folder")
     manifest = read_manifest(folder)
     if manifest is None:
         manifest = pd.DataFrame({c: pd.Series(dtype=str) for c in MANIFEST_COLUMNS})
     else:
         check_listed_files_exist(folder, manifest)
-    new_rows = []
-    for path in sorted(folder.glob(pattern)):
-        if path.name == MANIFEST_NAME:
+    new_rows, refused = [], []
+    pages = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.is_dir())
+    for path in pages:
+        outside = page_outside_folder(path, folder)
+        if outside is not None or not path.is_file():
+            if outside:
+                where = f"resolves outside the corpus folder (to {outside})"
+            elif path.is_symlink() and not path.exists():
+                where = "is a broken link"
+            else:
+                where = "is not a regular file (a FIFO, device or socket)"
+            warnings.warn(f"{path}: {where}; not listed", LoadWarning, stacklevel=2)
+            refused.append(path.name)
             continue
         if verify_file(path, manifest) == "unlisted":
             row = {c: "" for c in MANIFEST_COLUMNS}
@@ -123,4 +233,6 @@ def update_manifest(folder: str | Path, pattern: str = "*.txt") -> pd.DataFrame:
         manifest = manifest.sort_values("file", kind="stable").reset_index(drop=True)
         with atomic_path(folder / MANIFEST_NAME) as tmp:
             manifest.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    manifest.attrs["added"] = [r["file"] for r in new_rows]
+    manifest.attrs["refused"] = refused
     return manifest

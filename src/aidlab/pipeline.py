@@ -18,7 +18,7 @@ import pandas as pd
 from . import clean
 from .claims import CLAIM_COLUMNS, extract_claims
 from .io import write_text
-from .load import DOCUMENT_COLUMNS, read_documents
+from .load import DOCUMENT_COLUMNS, MAX_PAGE_BYTES, read_documents
 from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, read_manifest
 from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame, cross_document_checks
 from .tables import write_table
@@ -85,13 +85,13 @@ def stderr_progress(n: int, total: int, doc_id: str) -> None:
 
 
 def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
-          progress: Callable[[int, int, str], None] | None = None) -> Tables:
+          progress: Callable[[int, int, str], None] | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Tables:
     """Run load → clean → claims → reconcile over files/folders; curated manifest fields win over the page.
 
     keep_docs=False drops the per-document objects (raw text and offset maps) once their rows are
     taken, so memory grows with the tables, not with the pages (for large corpora; notebook views need them).
     """
-    loaded = read_documents(paths, on_error="flag")
+    loaded = read_documents(paths, on_error="flag", max_bytes=max_bytes)
     folders = {Path(p).parent for p in loaded["path"]}
     curated: dict[str, dict] = {}
     for folder in sorted(folders):

@@ -6,14 +6,18 @@ interpreter's prefix (the project's virtual environment), so a fresh venv never 
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .errors import NotebookRunError
 from .io import atomic_path
@@ -64,6 +68,66 @@ def _cell_of(exc: BaseException) -> str:
     return f"cell {index} (execution count {count})"
 
 
+_KERNELS: weakref.WeakSet = weakref.WeakSet()
+
+
+@functools.lru_cache(maxsize=1)
+def _tracked_kernel_manager():
+    """An AsyncKernelManager class that remembers its instances, so Ctrl-C can stop their kernels."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            _KERNELS.add(self)
+
+    return TrackedKernelManager
+
+
+def _kill_kernels() -> None:
+    """Kill every kernel this process started (each runs in its own session: its group goes with it)."""
+    for km in list(_KERNELS):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait()
+
+
+def _execute(run: Callable[[], None]) -> None:
+    """Run one notebook execution in a thread and wait for it, so that Ctrl-C reaches this (main) thread.
+
+    Papermill's client, run in the main thread, takes SIGINT over to shut the kernel down gracefully
+    while the cell still runs, which races with the cell and lets the kernel print tracebacks. Here
+    Ctrl-C raises KeyboardInterrupt in the main thread: the kernel is killed at once, the execution
+    thread ends on the dead kernel, and the KeyboardInterrupt goes on (no output file is kept).
+    """
+    outcome: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            run()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which re-raises it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=target, name="aidlab-notebook", daemon=True)
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        deadline = time.monotonic() + 15
+        while worker.is_alive() and time.monotonic() < deadline:
+            _kill_kernels()  # again and again: a kernel may still be starting
+            worker.join(0.1)
+        _kill_kernels()
+        raise
+    if outcome:
+        raise outcome[0]
+
+
 def run_notebooks(
     notebook_dir: str | Path,
     build_dir: str | Path,
@@ -76,7 +140,8 @@ def run_notebooks(
     """Execute every numbered notebook in order with `parameters`; executed copies go to build_dir.
 
     Each copy is written atomically. A failing notebook raises NotebookRunError naming the notebook
-    and the cell, with the error it raised; notebooks after it are not run.
+    and the cell, with the error it raised; notebooks after it are not run. Ctrl-C (KeyboardInterrupt)
+    kills the running kernel and leaves no executed copy of the interrupted notebook.
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -96,10 +161,11 @@ def run_notebooks(
         start = time.perf_counter()
         with atomic_path(output, suffix=".ipynb") as tmp:
             try:
-                pm.execute_notebook(
-                    str(source), str(tmp), parameters=parameters, kernel_name=kernel,
+                _execute(functools.partial(
+                    pm.execute_notebook, str(source), str(tmp), parameters=parameters, kernel_name=kernel,
                     cwd=str(source.parent), progress_bar=False, log_output=False, language="python",
-                )
+                    kernel_manager_class=_tracked_kernel_manager(),
+                ))
             except PapermillExecutionError as exc:
                 failed = build / f"{source.stem}.failed.ipynb"
                 shutil.copyfile(tmp, failed)
