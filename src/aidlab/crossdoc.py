@@ -28,8 +28,8 @@ is not). Between groups, within one quantity key:
   value (近1.2万 = [10 800, 12 000] after 1.2万余 = [12 000, 13 000)), so they hold together only
   if nothing changed; a claim without ``as_of`` is never placed in the order (``undated``,
   indeterminate);
-* part and whole (``cross_part_whole``): claims of the same programme, aiding side, metric, unit
-  family and scope whose recipient regions are a part of another's (Tibet ⊂ Tibet + Xinjiang; a
+* part and whole (``cross_part_whole``): claims of the same aiding side, metric, unit family and
+  scope, with a known programme among the whole's programmes, whose recipient regions are a part of another's (Tibet ⊂ Tibet + Xinjiang; a
   prefecture inside its province by the administrative code's prefix) need lo(part) ≤ hi(whole) at
   the same time — and, for cumulative counts, also against any later whole, since the part can only
   grow into it; two or more disjoint parts are added with interval addition and the sum checked the
@@ -48,6 +48,7 @@ import pandas as pd
 from .claims import claim_bounds
 from .intervals import Bounds
 from .reconcile import Check, _fmt, _records
+from .taxonomy import METRIC_BY_KEY
 
 #: Attribution columns this step reads (built by aidlab.attribution); missing ones are read as ''.
 ATTRIBUTION_INPUTS = ("quantity_key", "as_of", "period_start", "scope_kind", "batch", "programme",
@@ -177,7 +178,11 @@ def _when(item: _Item) -> str:
 
 
 def _name(rec: dict) -> str:
-    return rec.get("subject") or rec.get("metric") or "this quantity"
+    """What the figure counts, in English: the metric's label (taxonomy), else the subject words."""
+    metric = rec.get("metric") or ""
+    if metric and metric != "other" and metric in METRIC_BY_KEY:
+        return METRIC_BY_KEY[metric].en.lower()
+    return rec.get("subject") or "this quantity"
 
 
 def _doc_meta(documents: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
@@ -297,16 +302,16 @@ def _series(levels: list[tuple[str, list[_Item]]], key: str, out: _Builder) -> N
             if wholly_below(lt.b, e.b):
                 out.add("cross_series", "inconsistent", "series_drops", [e, lt],
                         arith + f": hi(later) {_fmt(_hi(lt.b))} < lo(earlier) {_fmt(_lo(e.b))}",
-                        f"The cumulative {_name(e.rec)} falls from {e.rec['text']} ({_when(e)}) to {lt.rec['text']} ({_when(lt)}): "
+                        f"The cumulative count of {_name(e.rec)} falls from {e.rec['text']} ({_when(e)}) to {lt.rec['text']} ({_when(lt)}): "
                         "the later interval lies wholly below the earlier one.", key)
             elif (point := single_shared_point(lt.b, e.b)) is not None and _hi(lt.b) == point:
                 out.add("cross_series", "consistent", "series_touches", [e, lt], arith + f": share only {_fmt(point)}",
-                        f"The cumulative {_name(e.rec)} goes from {e.rec['text']} ({_when(e)}) to {lt.rec['text']} ({_when(lt)}); "
+                        f"The cumulative count of {_name(e.rec)} goes from {e.rec['text']} ({_when(e)}) to {lt.rec['text']} ({_when(lt)}); "
                         f"the wordings share only {_fmt(point)}, so they hold together only if the count stayed exactly there.", key)
             else:
                 out.add("cross_series", "consistent", "series_holds", [e, lt],
                         arith + f": hi(later) {_fmt(_hi(lt.b))} ≥ lo(earlier) {_fmt(_lo(e.b))}",
-                        f"The cumulative {_name(e.rec)} does not have to fall from {e.rec['text']} ({_when(e)}) "
+                        f"The cumulative count of {_name(e.rec)} does not have to fall from {e.rec['text']} ({_when(e)}) "
                         f"to {lt.rec['text']} ({_when(lt)}).", key)
         top = max(items, key=lambda i: (_lo(i.b), i.rec["doc_id"]))
         if best is None or _lo(top.b) > _lo(best.b):
@@ -327,19 +332,27 @@ def _undated(undated: list[_Item], dated: list[_Item], kind: str, key: str, out:
 
 # --- part and whole ---------------------------------------------------------------------------------
 
-def _part_whole(family: dict[frozenset[str], list[_Item]], cumulative: bool, key: str, out: _Builder) -> None:
-    regions = list(family)
-    for whole in regions:
-        parts = [p for p in regions if strict_part(p, whole)]
+Bucket = tuple[frozenset[str], frozenset[str]]  # (programmes, recipient regions)
+
+
+def _is_part(p: Bucket, w: Bucket) -> bool:
+    """Bucket p is a part of bucket w: its region a proper part of w's, its programme(s) among w's."""
+    return p[0] <= w[0] and strict_part(p[1], w[1])
+
+
+def _part_whole(family: dict[Bucket, list[_Item]], cumulative: bool, key: str, out: _Builder) -> None:
+    buckets = list(family)
+    for whole in buckets:
+        parts = [p for p in buckets if _is_part(p, whole)]
         if not parts:
             continue
         w_items = [w for w in family[whole] if w.slot]
         for part in parts:
             p_items = [p for p in family[part] if p.slot]
             _part_vs_whole(p_items, w_items, cumulative, key, out)
-        maximal = [p for p in parts if not any(q != p and strict_part(p, q) for q in parts)]
-        if len(maximal) >= 2 and all(_disjoint(a, b) for i, a in enumerate(maximal) for b in maximal[i + 1:]):
-            _sum_vs_whole({p: [x for x in family[p] if x.slot] for p in maximal}, w_items, whole, cumulative, key, out)
+        maximal = [p for p in parts if not any(q != p and _is_part(p, q) for q in parts)]
+        if len(maximal) >= 2 and all(_disjoint(a[1], b[1]) for i, a in enumerate(maximal) for b in maximal[i + 1:]):
+            _sum_vs_whole({p[1]: [x for x in family[p] if x.slot] for p in maximal}, w_items, whole[1], cumulative, key, out)
 
 
 def _constraining_part(p_items: list[_Item], w: _Item, cumulative: bool) -> _Item | None:
@@ -441,15 +454,17 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
         if undated and len({i.group for i in kept}) > 1:
             _undated(undated, dated, "cross_series" if cumulative else "cross_document", key, out)
     # part and whole: keys that differ only in the recipient region
-    families: dict[tuple, dict[frozenset[str], list[_Item]]] = {}
+    # (a programme of several, 组团式援疆援藏, includes each of them: its programmes are ';'-joined like regions)
+    families: dict[tuple, dict[Bucket, list[_Item]]] = {}
     for key, kept in standing.items():
         for it in kept:
             r = it.rec
-            if r["programme"] in ("", "unknown") or not r["recipient_code"]:
+            programmes = _codes(r["programme"]) - {"unknown"}
+            if not programmes or not r["recipient_code"]:
                 continue
-            fam = (r["programme"], r["aiding_code"], r["metric"], r["unit_family"], r["scope_kind"])
-            families.setdefault(fam, {}).setdefault(_codes(r["recipient_code"]), []).append(it)
+            fam = (r["aiding_code"], r["metric"], r["unit_family"], r["scope_kind"])
+            families.setdefault(fam, {}).setdefault((programmes, _codes(r["recipient_code"])), []).append(it)
     for fam, family in families.items():
         if len(family) > 1:
-            _part_whole(family, fam[4] == "cumulative", "|".join(fam), out)
+            _part_whole(family, fam[3] == "cumulative", "part_whole|" + "|".join(fam), out)
     return out.out
