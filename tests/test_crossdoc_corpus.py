@@ -72,6 +72,11 @@ def test_republication_groups_on_corpus(tables, signatures, texts, exact):
     assert groups["cd25"] == "cd25"
 
 
+def test_pipeline_build_marks_republication_groups(tables):
+    groups = dict(zip(tables.documents["doc_id"], tables.documents["republication_group"]))
+    assert _members(groups) == GROUPS
+
+
 def test_group_named_after_earliest_page_date(tables, signatures, texts):
     docs = tables.documents.copy()
     docs["page_date"] = ["2023-10-12" if d == "cd04" else "" for d in docs["doc_id"]]  # a date from cd04's URL path

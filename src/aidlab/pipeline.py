@@ -15,12 +15,12 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from . import clean
+from . import clean, crossdoc, republication
 from .claims import CLAIM_COLUMNS, extract_claims
 from .io import write_text
 from .load import DOCUMENT_COLUMNS, read_documents
 from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, read_manifest
-from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame, cross_document_checks
+from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame
 from .tables import write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
@@ -30,6 +30,7 @@ DOCUMENTS_COLUMNS: dict[str, str] = {
     "encoding": DOCUMENT_COLUMNS["encoding"],
     "checksum": DOCUMENT_COLUMNS["checksum"],
     **{c: MANIFEST_COLUMNS[c] for c in CARRIED_FIELDS},
+    **republication.REPUBLICATION_COLUMNS,
 }
 
 
@@ -49,8 +50,8 @@ def process_document(raw: str, doc_id: str, curated: dict | None = None) -> Docu
     """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
     doc = clean.clean_document(raw, doc_id)
     claims = extract_claims(doc)
-    return DocumentResult(doc, clean.document_row(doc, curated), clean.segment_rows(doc), clean.span_rows(doc),
-                          claims, check_document(claims))
+    document = {**clean.document_row(doc, curated), "signature": republication.page_signature(doc.text.text)}
+    return DocumentResult(doc, document, clean.segment_rows(doc), clean.span_rows(doc), claims, check_document(claims))
 
 
 def _process_row(args: tuple[str, str, dict | None]) -> DocumentResult:
@@ -125,7 +126,10 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
         documents[field] = [curated.get(d, {}).get(field, "") for d in documents["doc_id"]]
     claims = (pd.concat([r.claims for r in results], ignore_index=True) if results
               else pd.DataFrame(columns=list(CLAIM_COLUMNS)))
-    checks = checks_frame([c for r in results for c in r.checks] + cross_document_checks(claims, documents))
+    groups = republication.republication_groups(  # cross page: sub-quadratic, exact on candidates when texts are kept
+        documents, {r.document["doc_id"]: r.document["signature"] for r in results}, {d: x.text.text for d, x in docs.items()} or None)
+    documents["republication_group"] = documents["doc_id"].map(groups)
+    checks = checks_frame([c for r in results for c in r.checks] + crossdoc.cross_document_checks(claims, documents))
     return Tables(
         loaded=loaded,
         docs=docs,

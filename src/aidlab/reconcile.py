@@ -448,7 +448,8 @@ def reconcile(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd
 def checks_frame(checks: list[Check]) -> pd.DataFrame:
     """Checks as a table, numbered per kind in the order given."""
     frame = pd.DataFrame([c.row() for c in checks], columns=list(CHECK_COLUMNS))
-    frame[["evidence_urls", "evidence_dates", "quantity_key"]] = frame[["evidence_urls", "evidence_dates", "quantity_key"]].fillna("")
+    for col in ("evidence_urls", "evidence_dates", "quantity_key"):  # within-document checks have none
+        frame[col] = frame[col].astype(object).fillna("")
     counters: dict[str, int] = {}
     ids = []
     for kind in frame["kind"]:
