@@ -221,17 +221,17 @@ def test_sum_of_parts_by_interval_addition():
     h = dict(unit="家", scope_kind="point", metric="hospitals")
     fits = run(claim("a", "6家", "6", recipient="540100", key="h|540100", as_of="2023-06-30", **h),
                claim("b", "2家", "2", recipient="540200", key="h|540200", as_of="2023-06-30", **h),
-               claim("c", "8家", "8", recipient="540100;540200", key="h|both", as_of="2023-06-30", **h))
+               claim("c", "8家", "8", recipient="540100;540200", key="h|540100;540200", as_of="2023-06-30", **h))
     s = fits[fits["claim_ids"].str.count(";") == 2].iloc[0]
     assert (s["verdict"], s["outcome"]) == ("consistent", "parts_complete")
     exceeds = run(claim("a", "6家", "6", recipient="540100", key="h|540100", as_of="2023-06-30", **h),
                   claim("b", "3家", "3", recipient="540200", key="h|540200", as_of="2023-06-30", **h),
-                  claim("c", "8家", "8", recipient="540100;540200", key="h|both", as_of="2023-06-30", **h))
+                  claim("c", "8家", "8", recipient="540100;540200", key="h|540100;540200", as_of="2023-06-30", **h))
     s = exceeds[exceeds["claim_ids"].str.count(";") == 2].iloc[0]
     assert (s["verdict"], s["outcome"]) == ("inconsistent", "parts_exceed_whole")
     short = run(claim("a", "5家", "5", recipient="540100", key="h|540100", as_of="2023-06-30", **h),
                 claim("b", "2家", "2", recipient="540200", key="h|540200", as_of="2023-06-30", **h),
-                claim("c", "8家", "8", recipient="540100;540200", key="h|both", as_of="2023-06-30", **h))
+                claim("c", "8家", "8", recipient="540100;540200", key="h|540100;540200", as_of="2023-06-30", **h))
     s = short[short["claim_ids"].str.count(";") == 2].iloc[0]
     assert (s["verdict"], s["outcome"]) == ("inconsistent", "parts_short_of_whole")
 
@@ -269,3 +269,11 @@ def test_no_attribution_columns_no_checks():
 def test_single_document_gives_nothing(n):
     rows = [claim("a", "1300余名", "1300", "余", as_of="2022-07-22"), claim("a", "约1500名", "1500", "约", as_of="2022-07-22")][: n + 1]
     assert run(*rows).empty
+
+
+def test_part_whole_needs_keys_equal_but_for_the_region():
+    # Tibet experts vs Tibet+Xinjiang *hospitals*: same metric family, different quantity → never part and whole
+    checks = run(_pw("t", "3000余名", "3000", "余", "540000", "2023-10-01"),
+                 claim("tx", "近2500名", "2500", "近", key="zutuan|540000;650000|sending_hospitals|people|cumulative",
+                       recipient="540000;650000", as_of="2023-10-01"))
+    assert checks[checks["kind"] == "cross_part_whole"].empty

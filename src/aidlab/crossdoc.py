@@ -39,6 +39,7 @@ is not). Between groups, within one quantity key:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable
@@ -161,6 +162,8 @@ class _Item:
     b: Bounds
     slot: str      # '' = undated
     group: str
+    lo: Fraction = Fraction(0)       # exact ends, computed once
+    hi: Fraction | None = None
 
 
 def _slot(rec: dict) -> str:
@@ -276,15 +279,15 @@ def _same_time(items: list[_Item], key: str, out: _Builder) -> None:
     one_per_group: dict[str, _Item] = {}
     for it in sorted(items, key=lambda i: i.rec["clean_start"]):
         one_per_group.setdefault(it.group, it)
-    xs = sorted(one_per_group.values(), key=lambda i: (_lo(i.b), i.rec["doc_id"]))
+    xs = sorted(one_per_group.values(), key=lambda i: (i.lo, i.rec["doc_id"]))
     if len(xs) < 2:
         return
     done = set()
     for a, b in zip(xs, xs[1:]):
         _overlap_pair(a, b, key, out)
         done.add((id(a), id(b)))
-    top = max(xs, key=lambda i: _lo(i.b))
-    low = min(xs, key=lambda i: (_hi(i.b) is None, _hi(i.b) or 0))
+    top = max(xs, key=lambda i: i.lo)
+    low = min(xs, key=lambda i: (i.hi is None, i.hi or 0))
     if top is not low and (id(low), id(top)) not in done and (id(top), id(low)) not in done and not top.b.overlaps(low.b):
         _overlap_pair(low, top, key, out)
 
@@ -295,7 +298,7 @@ def _series(levels: list[tuple[str, list[_Item]]], key: str, out: _Builder) -> N
     """Cumulative claims in as_of order: a step is flagged only when the later interval lies wholly below an earlier one."""
     best: _Item | None = None  # highest lower bound so far
     for _, items in levels:
-        later = min(items, key=lambda i: (_hi(i.b) is None, _hi(i.b) or 0, i.rec["doc_id"]))
+        later = min(items, key=lambda i: (i.hi is None, i.hi or 0, i.rec["doc_id"]))
         if best is not None:
             e, lt = best, later
             arith = f"{e.rec['text']} {e.b} ({e.rec['doc_id']}, {_when(e)}) → {lt.rec['text']} {lt.b} ({lt.rec['doc_id']}, {_when(lt)})"
@@ -313,8 +316,8 @@ def _series(levels: list[tuple[str, list[_Item]]], key: str, out: _Builder) -> N
                         arith + f": hi(later) {_fmt(_hi(lt.b))} ≥ lo(earlier) {_fmt(_lo(e.b))}",
                         f"The cumulative count of {_name(e.rec)} does not have to fall from {e.rec['text']} ({_when(e)}) "
                         f"to {lt.rec['text']} ({_when(lt)}).", key)
-        top = max(items, key=lambda i: (_lo(i.b), i.rec["doc_id"]))
-        if best is None or _lo(top.b) > _lo(best.b):
+        top = max(items, key=lambda i: (i.lo, i.rec["doc_id"]))
+        if best is None or top.lo > best.lo:
             best = top
 
 
@@ -342,26 +345,66 @@ def _is_part(p: Bucket, w: Bucket) -> bool:
 
 def _part_whole(family: dict[Bucket, list[_Item]], cumulative: bool, key: str, out: _Builder) -> None:
     buckets = list(family)
+    indexes: dict[Bucket, _PartIndex] = {}
     for whole in buckets:
         parts = [p for p in buckets if _is_part(p, whole)]
         if not parts:
             continue
         w_items = [w for w in family[whole] if w.slot]
         for part in parts:
-            p_items = [p for p in family[part] if p.slot]
-            _part_vs_whole(p_items, w_items, cumulative, key, out)
+            if part not in indexes:
+                indexes[part] = _PartIndex([p for p in family[part] if p.slot])
+            _part_vs_whole(indexes[part], w_items, cumulative, key, out)
         maximal = [p for p in parts if not any(q != p and _is_part(p, q) for q in parts)]
         if len(maximal) >= 2 and all(_disjoint(a[1], b[1]) for i, a in enumerate(maximal) for b in maximal[i + 1:]):
-            _sum_vs_whole({p[1]: [x for x in family[p] if x.slot] for p in maximal}, w_items, whole[1], cumulative, key, out)
+            _sum_vs_whole({p[1]: indexes[p] for p in maximal}, w_items, whole[1], cumulative, key, out)
 
 
-def _constraining_part(p_items: list[_Item], w: _Item, cumulative: bool) -> _Item | None:
+def _top2(best: tuple, item: _Item) -> tuple:
+    """The two items with the highest (lower bound, slot) from distinct republication groups."""
+    cands = sorted((*best, item), key=lambda i: (i.lo, i.slot), reverse=True)
+    out: list[_Item] = []
+    for c in cands:
+        if all(c.group != o.group for o in out):
+            out.append(c)
+        if len(out) == 2:
+            break
+    return tuple(out)
+
+
+class _PartIndex:
+    """For one part region: the part claim with the highest lower bound at a slot, or up to a slot (cumulative).
+
+    Sorted once; each query is a dictionary look-up or a bisection, so part/whole is near-linear per block.
+    """
+
+    def __init__(self, items: list[_Item]):
+        self.at: dict[str, tuple] = {}
+        for it in items:
+            self.at[it.slot] = _top2(self.at.get(it.slot, ()), it)
+        self.slots = sorted(self.at)
+        self.prefix: list[tuple] = []
+        best: tuple = ()
+        for slot in self.slots:
+            for it in self.at[slot]:
+                best = _top2(best, it)
+            self.prefix.append(best)
+
+    def best(self, w: _Item, cumulative: bool) -> _Item | None:
+        if cumulative:
+            i = bisect_right(self.slots, w.slot)
+            top = self.prefix[i - 1] if i else ()
+        else:
+            top = self.at.get(w.slot, ())
+        return next((p for p in top if p.group != w.group), None)
+
+
+def _constraining_part(index: _PartIndex, w: _Item, cumulative: bool) -> _Item | None:
     """The part claim with the highest lower bound that must lie below whole `w` (same slot, or earlier if cumulative)."""
-    eligible = [p for p in p_items if p.group != w.group and (p.slot == w.slot or (cumulative and p.slot < w.slot))]
-    return max(eligible, key=lambda p: (_lo(p.b), p.slot), default=None)
+    return index.best(w, cumulative)
 
 
-def _part_vs_whole(p_items: list[_Item], w_items: list[_Item], cumulative: bool, key: str, out: _Builder) -> None:
+def _part_vs_whole(p_items: _PartIndex, w_items: list[_Item], cumulative: bool, key: str, out: _Builder) -> None:
     for w in sorted(w_items, key=lambda i: (i.slot, i.rec["doc_id"])):
         p = _constraining_part(p_items, w, cumulative)
         if p is None:
@@ -379,7 +422,7 @@ def _part_vs_whole(p_items: list[_Item], w_items: list[_Item], cumulative: bool,
                 f"({w.rec.get('recipient_name') or w.rec.get('recipient_code', '')}, {_when(w)}) that includes it{later}.", key)
 
 
-def _sum_vs_whole(parts: dict[frozenset[str], list[_Item]], w_items: list[_Item], whole: frozenset[str],
+def _sum_vs_whole(parts: dict[frozenset[str], _PartIndex], w_items: list[_Item], whole: frozenset[str],
                   cumulative: bool, key: str, out: _Builder) -> None:
     union = frozenset().union(*parts)
     covering = region_within(whole, union)
@@ -407,6 +450,15 @@ def _sum_vs_whole(parts: dict[frozenset[str], list[_Item]], w_items: list[_Item]
                     f"{w.rec['text']} ({_when(w)}) within their intervals.", key)
 
 
+def _without_parts(key: str, programme: str, recipient: str) -> str:
+    """The quantity key with its programme and recipient-region parts blanked (``*``): keys equal but for the
+    region (and the programme naming that region) fall in one part/whole block; a key that spells neither
+    literally stays its own block, so it is never compared as a part."""
+    for part in sorted({programme, recipient} - {""}, key=len, reverse=True):
+        key = key.replace(part, "*")
+    return key
+
+
 # --- entry point -------------------------------------------------------------------------------------
 
 def _prepared(claims: pd.DataFrame, documents: pd.DataFrame | None) -> list[_Item]:
@@ -419,14 +471,15 @@ def _prepared(claims: pd.DataFrame, documents: pd.DataFrame | None) -> list[_Ite
             df[c] = ""
         df[c] = df[c].fillna("").astype(str)
     df = df[~df["damaged"].astype(bool) & (df["quantity_key"] != "") & (df["quantity_key"] != "unknown")]
-    cache: dict[tuple, Bounds] = {}
+    cache: dict[tuple, tuple[Bounds, Fraction, Fraction | None]] = {}
     items = []
     for rec in _records(df):
         k = (rec["number"], rec["multiplier"], rec["unit"], rec["qualifier"])
-        b = cache.get(k)
-        if b is None:
-            b = cache[k] = claim_bounds(rec)
-        items.append(_Item(rec, b, _slot(rec), rec["republication_group"]))
+        hit = cache.get(k)
+        if hit is None:
+            b = claim_bounds(rec)
+            hit = cache[k] = (b, _lo(b), _hi(b))
+        items.append(_Item(rec, hit[0], _slot(rec), rec["republication_group"], hit[1], hit[2]))
     return items
 
 
@@ -462,9 +515,10 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
             programmes = _codes(r["programme"]) - {"unknown"}
             if not programmes or not r["recipient_code"]:
                 continue
-            fam = (r["aiding_code"], r["metric"], r["unit_family"], r["scope_kind"])
+            fam = (_without_parts(key, r["programme"], r["recipient_code"]), r["aiding_code"], r["metric"],
+                   r["unit_family"], r["scope_kind"])
             families.setdefault(fam, {}).setdefault((programmes, _codes(r["recipient_code"])), []).append(it)
     for fam, family in families.items():
         if len(family) > 1:
-            _part_whole(family, fam[3] == "cumulative", "part_whole|" + "|".join(fam), out)
+            _part_whole(family, fam[4] == "cumulative", fam[0], out)
     return out.out
