@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import crossdoc, pipeline, republication
+from aidlab import crossdoc, pipeline, republication, series
 from aidlab.reconcile import checks_frame
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -150,14 +150,9 @@ def _report(name: str, m: dict) -> None:
 
 def _with_reference_attribution(tables) -> tuple[pd.DataFrame, pd.DataFrame]:
     ref = pd.read_csv(FIXTURES / "crossdoc_corpus_attribution.csv", dtype=str, keep_default_na=False)
-    claims = tables.claims.drop(columns=[c for c in ref.columns if c not in ("doc_id", "text") and c in tables.claims])
-    claims = claims.merge(ref.drop(columns="page_date").drop_duplicates(["doc_id", "text"]), on=["doc_id", "text"], how="left")
-    claims[list(ref.columns[2:].drop("page_date"))] = claims[list(ref.columns[2:].drop("page_date"))].fillna("")
-    docs = tables.documents.copy()
-    page_date = ref[ref["page_date"] != ""].drop_duplicates("doc_id").set_index("doc_id")["page_date"]
-    docs["page_date"] = docs["doc_id"].map(page_date).fillna("")
-    docs["url"] = docs["doc_id"].map(pd.read_csv(CORPUS / "manifest.csv", dtype=str).assign(
-        doc_id=lambda m: m["file"].str.removesuffix(".txt")).set_index("doc_id")["url"])
+    claims, docs = series.attach_attribution(tables.claims, tables.documents, ref)
+    manifest = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+    docs["url"] = docs["doc_id"].map(dict(zip(manifest["file"].str.removesuffix(".txt"), manifest["url"])))
     return claims, docs
 
 
@@ -186,3 +181,35 @@ def test_must_show_end_to_end(tables):
     assert m["linked_right_share"] >= 0.8
     assert m["agreeing_called_inconsistent"] == 0
     assert m["flagged_share"] == 1.0
+
+
+# --- the series figure and the disagreements table (notebook 06) -----------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_series_figure_and_disagreements(tables, signatures, texts, tmp_path, lang, styled):
+    from aidlab.figstyle import save_figure
+
+    claims, docs = _with_reference_attribution(tables)
+    claims["republication_group"] = claims["doc_id"].map(republication.republication_groups(docs, signatures, texts))
+    checks = checks_frame(crossdoc.cross_document_checks(claims, docs))
+    data = series.series_data(claims, checks)
+    keys = series.series_keys(data)
+    tibet = "medical_talent_tibet|540000|experts_sent|people|cumulative"
+    assert tibet in keys and keys[0] == tibet  # the longest series first
+    hospitals = data[data["quantity_key"].str.contains("recipient_hospitals") & data["text"].isin(["1180家", "1172家"]) & ~data["is_copy"]]
+    assert hospitals["flagged"].all() and (hospitals["flag_kinds"] == "cross_series").all()
+    assert data.loc[data["doc_id"] == "cd19", "is_copy"].all()
+    fig, shown = series.plot_series(data, checks, tibet, lang)
+    assert "1800余名" in " ".join(t.get_text() for t in fig.axes[0].texts)  # the undated claim is named, not placed
+    paths = save_figure(fig, tmp_path, f"series_{lang}")
+    assert all(p.stat().st_size > 0 for p in paths)
+    table = series.disagreements(checks, lang)
+    assert set(table["outcome"]) == {"series_drops", "disjoint", "figure_changed", "undated"}
+    assert table["evidence_urls"].str.count("http").ge(2).all()
+    assert list(table.columns) == list(series.DISAGREEMENT_COLUMNS)
+
+
+def test_series_empty_state_without_attribution(tables):
+    data = series.series_data(tables.claims, tables.checks)
+    assert data.empty and series.series_keys(data) == []
+    assert series.disagreements(tables.checks).empty
