@@ -277,3 +277,24 @@ def test_part_whole_needs_keys_equal_but_for_the_region():
                  claim("tx", "近2500名", "2500", "近", key="zutuan|540000;650000|sending_hospitals|people|cumulative",
                        recipient="540000;650000", as_of="2023-10-01"))
     assert checks[checks["kind"] == "cross_part_whole"].empty
+
+
+def test_stock_and_running_total_in_one_key_are_ordered_but_stocks_alone_are_not():
+    key = "pairing|||recipient_hospitals|institutions_recipient|cumulative"  # aidlab.attribution's key format
+    mixed = run(claim("a", "1180家", "1180", unit="家", key=key, as_of="2018-12-31", scope_kind="point"),
+                claim("b", "1172家", "1172", unit="家", key=key, as_of="2020-06-10", scope_kind="cumulative"))
+    assert list(mixed["outcome"]) == ["series_drops"]
+    stocks = run(claim("a", "1180家", "1180", unit="家", key=key, as_of="2018-12-31", scope_kind="point"),
+                 claim("b", "1172家", "1172", unit="家", key=key, as_of="2020-06-10", scope_kind="point"))
+    assert stocks.empty
+
+
+def test_part_whole_with_attribution_key_format():
+    def k(prog, region):
+        return f"{prog}|{region}||experts_sent|persons|cumulative"
+    checks = run(claim("t", "3000余名", "3000", "余", key=k("zutuan_tibet", "540000"), recipient="540000",
+                       programme="zutuan_tibet", as_of="2023-10-01"),
+                 claim("tx", "近2500名", "2500", "近", key=k("zutuan_tibet;zutuan_xinjiang", "540000;650000"),
+                       recipient="540000;650000", programme="zutuan_tibet;zutuan_xinjiang", as_of="2023-10-01"))
+    row = checks[checks["kind"] == "cross_part_whole"].iloc[0]
+    assert (row["verdict"], row["outcome"]) == ("inconsistent", "part_exceeds_whole")

@@ -452,11 +452,15 @@ def _sum_vs_whole(parts: dict[frozenset[str], _PartIndex], w_items: list[_Item],
 
 def _without_parts(key: str, programme: str, recipient: str) -> str:
     """The quantity key with its programme and recipient-region parts blanked (``*``): keys equal but for the
-    region (and the programme naming that region) fall in one part/whole block; a key that spells neither
-    literally stays its own block, so it is never compared as a part."""
-    for part in sorted({programme, recipient} - {""}, key=len, reverse=True):
-        key = key.replace(part, "*")
-    return key
+    region (and the programme naming that region) fall in one part/whole block. The key's '|'-separated
+    parts are blanked where they equal the claim's programme, then (the first remaining one) its
+    recipient code, so an aiding code equal to the recipient's stays; a key that spells neither stays its
+    own block and is never compared as a part."""
+    parts = key.split("|")
+    for value in (programme, recipient):
+        if value and value in parts:
+            parts[parts.index(value)] = "*"
+    return "|".join(parts)
 
 
 # --- entry point -------------------------------------------------------------------------------------
@@ -494,7 +498,10 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
     for key, block in blocks.items():
         kept = _republication(block, key, out) if len({i.rec["doc_id"] for i in block}) > 1 else block
         standing[key] = kept
-        cumulative = all(i.rec["scope_kind"] == "cumulative" for i in kept)
+        # a running total is ordered by as_of; a stock at a date (point) shares its key when it answers the same
+        # question (截至2018年底 1180家 vs 累计1172家), but a key of stocks alone is not ordered: stocks may fall
+        kinds = {i.rec["scope_kind"] for i in kept}
+        cumulative = "cumulative" in kinds and kinds <= {"cumulative", "point"}
         dated, undated = [i for i in kept if i.slot], [i for i in kept if not i.slot]
         slots: dict[str, list[_Item]] = {}
         for it in dated:
@@ -509,16 +516,20 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
     # part and whole: keys that differ only in the recipient region
     # (a programme of several, 组团式援疆援藏, includes each of them: its programmes are ';'-joined like regions)
     families: dict[tuple, dict[Bucket, list[_Item]]] = {}
+    scope_kinds: dict[tuple, set[str]] = {}
     for key, kept in standing.items():
         for it in kept:
             r = it.rec
             programmes = _codes(r["programme"]) - {"unknown"}
             if not programmes or not r["recipient_code"]:
                 continue
+            scope = "cumulative" if r["scope_kind"] in ("cumulative", "point") else r["scope_kind"]
             fam = (_without_parts(key, r["programme"], r["recipient_code"]), r["aiding_code"], r["metric"],
-                   r["unit_family"], r["scope_kind"])
+                   r["unit_family"], scope)
             families.setdefault(fam, {}).setdefault((programmes, _codes(r["recipient_code"])), []).append(it)
+            scope_kinds.setdefault(fam, set()).add(r["scope_kind"])
     for fam, family in families.items():
-        if len(family) > 1:
-            _part_whole(family, fam[4] == "cumulative", fam[0], out)
+        if len(family) > 1:  # earlier parts count against later wholes only for running totals (as in the series)
+            kinds = scope_kinds[fam]
+            _part_whole(family, "cumulative" in kinds and kinds <= {"cumulative", "point"}, fam[0], out)
     return out.out
