@@ -47,7 +47,7 @@ DOCUMENT_DATE_COLUMNS: dict[str, str] = {
 }
 
 #: Words of a national scope: a claim standing under them is about the whole country, not one page's region.
-_NATIONAL = re.compile(r"全国|我国|国家卫生健康委|国家卫健委|国务院|中央|各省|各地|各级")
+_NATIONAL = re.compile(r"全国|我国|国家卫生健康委|国家卫健委|国务院|党中央|中央财政|各省(?:区市|份)")
 _CLAUSE = re.compile(r"[,，;；:：。！？!?\n]")
 _LEVELS = ("clause", "sentence", "paragraph", "document")
 
