@@ -11,7 +11,9 @@ A claim's time comes from the nearest time words before it in its clause, else i
 - 2019年以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
   近年来/多年来 → a period ending at the page date, start unknown;
 - 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
-- “十三五”期间 → five-year plan N covers 1953+5(N−1) … +4: 2016-01-01 … 2020-12-31 (period);
+- “十三五”期间 → the years of five-year plan N: plans 1–2 began in 1953 and 1958, plan 3 in 1966 (after
+  the 1963–65 adjustment years) and every plan since five years after the one before, so plan N ≥ 3
+  covers 1966+5(N−3) … +4: “十三五” = 2016-01-01 … 2020-12-31 (period);
 - 第十批 → batch 10 (batch; as of the page date: when the batch's figure was reported);
 - 累计/先后/共/总计 alone → cumulative as of the page date;
 - no time words → as of the page date, scope unknown.
@@ -131,7 +133,12 @@ TIME_WORDS = re.compile(
     rf"|(?<![\d较比与同])(?P<year>\d{{4}})年(?:全年|度)?(?![\d月底末以来])"
 )
 CUMULATIVE = re.compile(r"累计|先后|共计|总计|合计|共有|共(?=[^同享建])|以来|年来")
-_PLAN_FIRST = 1953
+
+
+def plan_years(n: int) -> tuple[int, int]:
+    """First and last year of the N-th five-year plan (1st 1953–57, 2nd 1958–62, 3rd 1966–70, 13th 2016–20)."""
+    first = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return first, first + 4
 
 
 def _cn_int(s: str) -> int | None:
@@ -211,8 +218,8 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
         n = _cn_int(g["plan_n"] or g["plan_n2"])
         if n is None:
             return on_page("unknown", "", words)
-        first = _PLAN_FIRST + 5 * (n - 1)
-        start, end = f"{first:04d}-01-01", f"{first + 4:04d}-12-31"
+        first, last = plan_years(n)
+        start, end = f"{first:04d}-01-01", f"{last:04d}-12-31"
         if m.group(0).endswith(("以来", "来")):
             return on_page("cumulative", start, words)
         return ClaimTime(end, start, "claim", batch_no, "period", words)
