@@ -180,7 +180,7 @@ _ABBR = "".join(sorted(ABBREVIATIONS))
 #: One-character abbreviations are read only after an aid verb and before a word that can follow a place.
 _ABBR_AFTER_CUE = re.compile(
     rf"(?P<cue>对口支援|支援|援助|援|进|入|赴|驻)(?P<abbr>[{_ABBR}])"
-    r"(?=[干医人专队团工期以的和与及后前援,，。、;；:：!！?？)）”\s]|$)")
+    r"(?=[干医人专队团工期以的和与及后前援累先共计近来返中\d一二三四五六七八九十,，。、;；:：!！?？)）”\s]|$)")
 #: A pair of abbreviations before a word of cooperation: aiding first, recipient second (闽宁协作, 沪滇合作).
 _ABBR_PAIR = re.compile(rf"(?P<a>[{_ABBR}])(?P<b>[{_ABBR}])(?=(?:扶贫|东西部)?(?:协作|合作|对口|帮扶))")
 
