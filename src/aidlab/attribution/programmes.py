@@ -134,4 +134,8 @@ def curated(value: str) -> tuple[str | None, str]:
         return value, f"manifest programme {value}"
     if value in LEGACY:
         return LEGACY[value], f"manifest programme {value} (legacy key → {LEGACY[value]})"
+    from ..manifest import PROGRAMMES as LEGACY_KEYS
+
+    if value in LEGACY_KEYS:
+        return None, f"manifest programme {value} (legacy key naming a region or nothing, not one programme: text decides)"
     return None, f"manifest programme {value!r} names no programme of the taxonomy (text decides)"
