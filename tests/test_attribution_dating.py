@@ -157,3 +157,24 @@ def test_a_range_of_hours_is_not_a_five_year_plan():
 
     assert [m.lastgroup for m in time_words("医疗队驱车四五个小时，为牧民义诊")] == []
     assert [m.group() for m in time_words("“十四五”期间，十三五以来")] == ["“十四五”期间", "十三五以来"]
+
+
+def test_pipeline_documents_carry_the_page_date_and_url(tmp_path):
+    from aidlab.manifest import update_manifest
+    from aidlab.pipeline import DOCUMENTS_COLUMNS, build
+
+    (tmp_path / "a.txt").write_text(UNDATED, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(page("援藏医疗队", ["2019年以来，援藏医疗队累计接诊患者2万人次。"], date=None),
+                                    encoding="utf-8")
+    m = update_manifest(tmp_path)
+    m.loc[m["file"] == "a.txt", "url"] = "http://www.nhc.gov.cn/xcs/202208/t20220816_1.shtml"
+    m.to_csv(tmp_path / "manifest.csv", index=False)
+    tables = build(tmp_path)
+    docs = tables.documents.set_index("doc_id")
+    assert list(tables.documents.columns) == list(DOCUMENTS_COLUMNS)
+    assert docs.loc["a", ["page_date", "page_date_source", "page_date_evidence"]].tolist() == \
+        ["2022-08-16", "url", "/t20220816_"]
+    assert docs.loc["b", ["page_date", "page_date_source"]].tolist() == ["", "none"]
+    claims = tables.claims.set_index("text")
+    assert claims.loc["1.5万人次", ["as_of", "as_of_source"]].tolist() == ["2022-08-16", "url"]
+    assert claims.loc["2万人次", ["as_of", "as_of_source", "period_start"]].tolist() == ["", "none", "2019-01-01"]
