@@ -98,3 +98,13 @@ def test_attribution_is_fast_on_the_seeds(seeds_dir: Path):
             attribute_claims(doc, claims, {})
     per_page = (time.perf_counter() - start) / (3 * len(docs))
     assert per_page < 0.05  # budget 5 ms per page; generous here so a busy test machine does not fail it
+
+
+def test_a_count_at_a_date_and_a_later_cumulative_count_share_the_key():
+    a = claims_of(page("三级医院对口帮扶贫困县县级医院", [
+        "截至2018年底，963家三级医院与834个贫困县的1180家县级医院建立一对一帮扶关系。"], date="2019-02-15 09:00"))
+    b = claims_of(page("三级医院对口帮扶贫困县县级医院成效", [
+        "三级医院对口帮扶贫困县县级医院工作累计覆盖1172家县级医院。"], date="2020-11-10 09:00"))
+    assert a.loc["1180家", "scope_kind"] == "point" and b.loc["1172家", "scope_kind"] == "cumulative"
+    assert a.loc["1180家", "quantity_key"] == b.loc["1172家", "quantity_key"]
+    assert (a.loc["1180家", "as_of"], b.loc["1172家", "as_of"]) == ("2018-12-31", "2020-11-10")

@@ -36,7 +36,7 @@ ATTRIBUTION_COLUMNS: dict[str, str] = {
     "recipient_name": "Official names of recipient_code, joined the same way.",
     "region_evidence": "For each side the level it was read at (clause, sentence, paragraph, document, manifest) and the words (援藏, 赴喀什地区, 山东援疆).",
     "unit_family": "The figure's unit family: persons (名/人/位), person_visits (人次), institutions_sending / institutions_recipient / institutions (家/所, by the words around: 派出医院, 受援医院, 县级医院 …), procedures (台次/例), times (次), percent, money (元), items (项) …; figures of different families are never the same quantity.",
-    "quantity_key": "programme|recipient_code|aiding_code|metric|unit_family|scope, scope being batch:N, period:start..end, annual:YYYY or the scope kind: figures sharing a key answer the same question and are the only ones compared across documents.",
+    "quantity_key": "programme|recipient_code|aiding_code|metric|unit_family|scope, scope being batch:N, period:start..end, annual:YYYY, cumulative (scope_kind cumulative or point: a figure that holds at its as_of date, so reports at different dates are ordered by as_of) or unknown (no time words): figures sharing a key answer the same question and are the only ones compared across documents.",
 }
 
 DOCUMENT_DATE_COLUMNS: dict[str, str] = {

@@ -1,8 +1,10 @@
 """What: the quantity key that makes two figures comparable, and the unit family it rests on.
 
 quantity_key = programme | recipient codes | aiding codes | metric | unit family | scope, where scope
-is the scope kind (cumulative, point, annual:YYYY, period:start..end, unknown) and batch:N for one
-batch. 名/人/位 count persons, 人次 visits of persons: different families, so never compared. 家/所 of
+is batch:N for one batch, period:start..end for a closed period, annual:YYYY for one year, cumulative
+for a figure that holds at a date (a running total, 累计/以来, and a count at a date, 截至2018年底: the
+same question asked at different dates, so ordered by as_of; scope_kind keeps which), and unknown for
+a figure without time words. 名/人/位 count persons, 人次 visits of persons: different families, so never compared. 家/所 of
 institutions carry their side: hospitals that send (派出医院, 支援医院, 来自184家医院, 963家三级医院) are
 `institutions_sending`, hospitals that receive (受援医院, 1180家县级医院, 帮扶…家) `institutions_recipient`,
 and `institutions` when the words do not say.
@@ -61,6 +63,8 @@ def scope_part(scope_kind: str, batch: str, period_start: str, as_of: str) -> st
         return f"period:{period_start}..{as_of}"
     if scope_kind == "annual" and period_start:
         return f"annual:{period_start[:4]}"
+    if scope_kind in ("cumulative", "point"):
+        return "cumulative"  # 截至2018年底 1180家 and 累计1172家 in a later report answer one question
     return scope_kind
 
 
