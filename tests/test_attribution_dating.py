@@ -178,3 +178,11 @@ def test_pipeline_documents_carry_the_page_date_and_url(tmp_path):
     claims = tables.claims.set_index("text")
     assert claims.loc["1.5万人次", ["as_of", "as_of_source"]].tolist() == ["2022-08-16", "url"]
     assert claims.loc["2万人次", ["as_of", "as_of_source", "period_start"]].tolist() == ["", "none", "2019-01-01"]
+
+
+def test_since_and_as_of_in_one_sentence_give_start_and_date():
+    c = claims_of(page("援疆医疗队", ["2019年以来，截至2023年底，援疆医疗队累计接诊患者30万人次。", "2023年，医疗队开展手术800台次。"],
+                       date="2023-05-09 10:00"))
+    assert c.loc["30万人次", ["period_start", "as_of", "scope_kind", "as_of_source"]].tolist() == \
+        ["2019-01-01", "2023-12-31", "cumulative", "claim"]
+    assert c.loc["800台次", ["period_start", "as_of", "as_of_source"]].tolist() == ["2023-01-01", "2023-05-09", "page"]

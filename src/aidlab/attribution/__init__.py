@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
 import pandas as pd
 
@@ -172,6 +173,13 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
         bm = (bpick[-1] if bpick and bpick[-1].start() + ss < start else bpick[0]) if bpick else None
         cum = dating.CUMULATIVE.search(text, ss, start)
         ct = dating.claim_time(tm, bm, cum.group() if cum else "", page)
+        if tm is not None and tm.group("asof") and not ct.period_start:
+            since = [m for s, m in times if s < start and m.group("since_y")]
+            if since:  # 2019年以来，截至2023年底，累计… : the start from one phrase, the date from the other
+                sy = since[-1]
+                mo = int(sy.group("since_m")) if sy.group("since_m") else (7 if sy.group("since_h") == "下半年" else 1)
+                ct = replace(ct, period_start=f"{int(sy.group('since_y')):04d}-{mo:02d}-01", scope_kind="cumulative",
+                             evidence=f"{sy.group()}; {ct.evidence}")
         scope_kind = "batch" if ct.batch else ct.scope_kind
         time_ev = ct.evidence if not (ct.batch and tm is not None) else f"{ct.evidence}; 第{bm.group('batch')}批"
 

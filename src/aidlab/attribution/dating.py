@@ -245,6 +245,6 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
     if g["year"]:
         y = int(g["year"])
         if page_year and y == page_year:
-            return ClaimTime(page_iso, f"{y:04d}-01-01", "claim", batch_no, "annual", words + " (year to page date)")
+            return ClaimTime(page_iso, f"{y:04d}-01-01", page_src, batch_no, "annual", words + " (year to page date)")
         return ClaimTime(f"{y:04d}-12-31", f"{y:04d}-01-01", "claim", batch_no, "annual", words)
     return on_page("unknown", "", words)
