@@ -186,3 +186,8 @@ def test_since_and_as_of_in_one_sentence_give_start_and_date():
     assert c.loc["30万人次", ["period_start", "as_of", "scope_kind", "as_of_source"]].tolist() == \
         ["2019-01-01", "2023-12-31", "cumulative", "claim"]
     assert c.loc["800台次", ["period_start", "as_of", "as_of_source"]].tolist() == ["2023-01-01", "2023-05-09", "page"]
+
+
+def test_since_with_words_between():
+    c = claims_of(page("组团式援藏", ["自2015年医疗人才组团式援藏工作启动以来，全国累计选派近2000名医疗人才。"]))
+    assert c.loc["近2000名", ["period_start", "as_of", "scope_kind"]].tolist() == ["2015-01-01", "2022-08-30", "cumulative"]

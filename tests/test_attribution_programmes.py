@@ -100,3 +100,11 @@ def test_manifest_programme_overrides(curated, expected):
 def test_quotes_inside_cue_words_are_ignored():
     cues = programmes.find_cues("“三级医院”对口帮扶“贫困县”县级医院")
     assert [c.keys for c in cues] == [("tertiary_county_pairing",)]
+
+
+def test_a_region_cue_keeps_the_region_said_with_it():
+    c = claims_of(page("国家卫生健康委：医疗人才“组团式”援藏成效显著", [
+        "浙江省第十一批援疆医疗队近日抵达阿克苏地区，共125名队员。",
+    ]))
+    # the title's 组团式 is Tibet's programme: it says nothing about a team sent to Xinjiang
+    assert c.loc["125名", "recipient_code"] == "650000" and c.loc["125名", "programme"] == "unknown"

@@ -127,3 +127,8 @@ def test_traditional_script_page():
            "三年來，江蘇省先後選派186名醫療專家赴克州人民醫院，對口支援新疆維吾爾自治區。\n")
     c = claims_of(raw)
     assert c.loc["186名", ["aiding_code", "recipient_code"]].tolist() == ["320000", XINJIANG]
+
+
+def test_a_list_shares_its_cue():
+    found = {(m.code, m.side) for m in regions.find_mentions("四川省累计派出医务人员支援甘孜州、阿坝州和凉山州")}
+    assert found == {("510000", "aiding"), ("513300", "recipient"), ("513200", "recipient"), ("513400", "recipient")}

@@ -93,7 +93,7 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
     sided = {side: [m for m in mentions if m.side == side] for side in ("aiding", "recipient")}
     starts = {side: [m.start for m in ms] for side, ms in sided.items()}
     doc_sides = {side: _doc_level(ms, doc.headline_end) for side, ms in sided.items()}
-    cues = programmes.find_cues(text)
+    cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
     cue_starts = [c.start for c in cues]
     doc_cues = ([c for c in cues if c.start < doc.headline_end] or cues)
     curated_region = {

@@ -8,7 +8,7 @@ cleaning); else a dateline "10月25日电" with its year from the URL; else a da
 A claim's time comes from the nearest time words before it in its clause, else in its sentence
 (after it when nothing stands before):
 - 截至2018年底 → as of 2018-12-31 (point; cumulative with 累计/先后/共);
-- 2019年以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
+- 2019年以来, 自2015年…启动以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
   近年来/多年来 → a period ending at the page date, start unknown;
 - 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
 - “十三五”期间 → the years of five-year plan N: plans 1–2 began in 1953 and 1958, plan 3 in 1966 (after
@@ -123,7 +123,8 @@ _NUM = r"[\d一二两三四五六七八九十百]+"
 TIME_WORDS = re.compile(
     rf"(?P<asof>截至|截止到?)(?P<asof_y>\d{{4}})年(?:(?P<asof_m>\d{{1,2}})月(?:(?P<asof_d>\d{{1,2}})日)?)?(?P<asof_end>底|末)?"
     rf"|(?P<asof_now>截至|截止)(?:目前|当前|现在|今年|去年底|今年底)"
-    rf"|(?P<since_y>\d{{4}})年(?:(?P<since_m>\d{{1,2}})月|(?P<since_h>上半年|下半年))?(?:以来|来)"
+    rf"|(?P<since_pre>自|从)?(?P<since_y>\d{{4}})年(?:(?P<since_m>\d{{1,2}})月|(?P<since_h>上半年|下半年))?"
+    rf"(?(since_pre)[^,，。;；]{{0,24}}?)(?:以来|来)"
     rf"|(?P<plan>[“\"‘](?P<plan_n>[一二三四五六七八九十]{{1,3}})五[”\"’](?:规划)?(?:期间|时期|以来|来)?"
     rf"|(?P<plan_n2>[一二三四五六七八九十]{{1,3}})五(?:规划)?(?:期间|时期|以来))"
     rf"|(?P<nyears>(?:近|过去)?(?P<nyears_n>{_NUM})(?:多)?年(?:多)?(?:来|以来|间))"

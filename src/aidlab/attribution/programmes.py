@@ -69,7 +69,8 @@ class Cue:
     end: int
     words: str
     keys: tuple[str, ...]
-    regional: bool  # True: a region cue, decided by the claim's recipient region
+    regional: bool  # True: a region cue, decided by the region named with it, else by the claim's recipient
+    region: str = ""  # recipient codes named in the cue's own clause (“组团式”援藏 → 540000)
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -101,13 +102,39 @@ def find_cues(text: str) -> list[Cue]:
     return out
 
 
+def bind_regions(cues: list[Cue], text: str, mentions: list[regions.Mention]) -> list[Cue]:
+    """Give each region cue the recipient regions named in its own clause (“组团式”援藏 → Tibet)."""
+    out = []
+    for c in cues:
+        if c.regional:
+            a = max((text.rfind(ch, 0, c.start) for ch in ",，;；。\n"), default=-1) + 1
+            ends = [i for i in (text.find(ch, c.end) for ch in ",，;；。\n") if i != -1]
+            b = min(ends) if ends else len(text)
+            own = regions.join_codes(m.code for m in mentions if m.side == "recipient" and a <= m.start < b)
+            if own:
+                c = Cue(c.start, c.end, c.words, c.keys, c.regional, own)
+        out.append(c)
+    return out
+
+
+def _in_programme(key: str, codes: list[str]) -> bool:
+    region = PROGRAMMES[key].region
+    return bool(region) and any(regions.within(region, r) for r in codes)
+
+
 def _cue_keys(cue: Cue, recipient_codes: str) -> tuple[str, ...]:
-    """The programmes a cue names for a claim with these recipient codes (region cues need a matching region)."""
+    """The programmes a cue names for a claim with these recipient codes.
+
+    A region cue names the programmes of the region said with it (组团式援藏 → Tibet's), narrowed to the
+    claim's recipient when the claim has one; without a region of its own, the claim's recipient decides.
+    """
     if not cue.regional:
         return cue.keys
     recips = [c for c in recipient_codes.split(";") if c]
-    return tuple(k for k in cue.keys
-                 if PROGRAMMES[k].region and any(regions.within(PROGRAMMES[k].region, r) for r in recips))
+    if cue.region:
+        keys = [k for k in cue.keys if _in_programme(k, cue.region.split(";"))]
+        return tuple(k for k in keys if not recips or _in_programme(k, recips))
+    return tuple(k for k in cue.keys if _in_programme(k, recips))
 
 
 def decide(cues: list[Cue], recipient_codes: str) -> tuple[str, str] | None:

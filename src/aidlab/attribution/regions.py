@@ -189,8 +189,11 @@ _RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援�
 _TRAINING_AFTER = re.compile(r"[^,，。;；]{0,8}?(?:进修|培训|学习|跟岗|参观|考察|交流)")
 _AIDING_BEFORE = re.compile(r"来自$")
 _AIDING_AFTER = re.compile(
-    r"(?:省|市)?(?:第[\d一二三四五六七八九十]{1,3}批)?[^,，。;；:：!！?？\n]{0,8}?"
+    r"(?:省|市)?(?:第[\d一二三四五六七八九十]{1,3}批)?[^,，。;；:：!！?？\n]{0,12}?"
     r"(?:援[藏疆青]|对口支援|对口帮扶|援助|支援|援派|选派|派出|派遣|组派|帮扶)")
+
+
+_LIST_JOIN = re.compile(r"[、和及与]|以及")
 
 
 def find_names(text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
@@ -249,6 +252,11 @@ def find_mentions(text: str) -> list[Mention]:
             code = ABBREVIATIONS[m.group("abbr")]
             mentions.append(Mention(m.start("abbr"), m.end("abbr"), m.group("abbr"), code, "recipient", m.group()))
     mentions.sort(key=lambda x: x.start)
+    # a list shares its cue: 支援甘孜州、阿坝州和凉山州 makes all three recipients
+    for i in range(1, len(mentions)):
+        prev, cur = mentions[i - 1], mentions[i]
+        if prev.side and not cur.side and _LIST_JOIN.fullmatch(text[prev.end:cur.start]):
+            mentions[i] = Mention(cur.start, cur.end, cur.surface, cur.code, prev.side, prev.cue + text[prev.end:cur.end])
     return mentions
 
 
