@@ -132,3 +132,9 @@ def test_traditional_script_page():
 def test_a_list_shares_its_cue():
     found = {(m.code, m.side) for m in regions.find_mentions("四川省累计派出医务人员支援甘孜州、阿坝州和凉山州")}
     assert found == {("510000", "aiding"), ("513300", "recipient"), ("513200", "recipient"), ("513400", "recipient")}
+
+
+def test_abbreviations_that_begin_common_words_need_a_place_like_context():
+    assert codes("引进青年人才，促进新技术") == []
+    assert codes("援青干部三年来", "recipient") == [QINGHAI]
+    assert codes("援藏成效显著", "recipient") == [TIBET]

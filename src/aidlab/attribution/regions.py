@@ -130,16 +130,20 @@ def short_forms(name: str, level: str) -> list[str]:
     return [f for f in forms if f != name]
 
 
-def _load_abbreviations() -> dict[str, str]:
+def _load_abbreviations() -> tuple[dict[str, str], set[str]]:
     abbr: dict[str, str] = {}
+    strict: set[str] = set()
     with resources.files("aidlab").joinpath("data/province_abbreviations.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             for a in row["abbreviations"].split(";"):
                 abbr[a.strip()] = row["adcode"].strip()
-    return abbr
+            strict.update(a.strip() for a in row["strict"].split(";") if a.strip())
+    return abbr, strict
 
 
-ABBREVIATIONS: dict[str, str] = _load_abbreviations()
+#: One-character abbreviation → province code; STRICT ones also begin common words after these verbs
+#: (引进新技术, 引进青年人才), so they count only before a word that can follow a place name.
+ABBREVIATIONS, STRICT = _load_abbreviations()
 
 
 def _is_ancestor(a: str, b: str) -> bool:
@@ -177,10 +181,14 @@ for _surface, _codes in NAMES.items():
 _AUTOMATON.make_automaton()
 
 _ABBR = "".join(sorted(ABBREVIATIONS))
-#: One-character abbreviations are read only after an aid verb and before a word that can follow a place.
+_LOOSE = "".join(sorted(set(ABBREVIATIONS) - STRICT))
+_STRICT = "".join(sorted(STRICT))
+#: One-character abbreviations are read only right after an aid verb (援藏, 进藏, 入疆, 赴京); the strict
+#: ones only before a word that can follow a place (援青干部, 援青三年, 援青，).
 _ABBR_AFTER_CUE = re.compile(
-    rf"(?P<cue>对口支援|支援|援助|援|进|入|赴|驻)(?P<abbr>[{_ABBR}])"
-    r"(?=[干医人专队团工期以的和与及后前援累先共计近来返中\d一二三四五六七八九十,，。、;；:：!！?？)）”\s]|$)")
+    rf"(?P<cue>对口支援|支援|援助|援|进|入|赴|驻)"
+    rf"(?:(?P<abbr>[{_LOOSE}])|(?P<sabbr>[{_STRICT}])"
+    r"(?=[干医人专队团工期以的和与及后前援累先共计近来返中成\d一二三四五六七八九十,，。、;；:：!！?？)）”\s]|$))")
 #: A pair of abbreviations before a word of cooperation: aiding first, recipient second (闽宁协作, 沪滇合作).
 _ABBR_PAIR = re.compile(rf"(?P<a>[{_ABBR}])(?P<b>[{_ABBR}])(?=(?:扶贫|东西部)?(?:协作|合作|对口|帮扶))")
 
@@ -248,9 +256,10 @@ def find_mentions(text: str) -> list[Mention]:
                                     "recipient", m.group() + tail))
             taken.append((m.start(), m.end()))
     for m in _ABBR_AFTER_CUE.finditer(text):
-        if free(m.start("abbr"), m.end("abbr")):
-            code = ABBREVIATIONS[m.group("abbr")]
-            mentions.append(Mention(m.start("abbr"), m.end("abbr"), m.group("abbr"), code, "recipient", m.group()))
+        g = "abbr" if m.group("abbr") else "sabbr"
+        if free(m.start(g), m.end(g)):
+            code = ABBREVIATIONS[m.group(g)]
+            mentions.append(Mention(m.start(g), m.end(g), m.group(g), code, "recipient", m.group()))
     mentions.sort(key=lambda x: x.start)
     # a list shares its cue: 支援甘孜州、阿坝州和凉山州 makes all three recipients
     for i in range(1, len(mentions)):
