@@ -49,6 +49,7 @@ DOCUMENT_DATE_COLUMNS: dict[str, str] = {
 
 #: Words of a national scope: a claim standing under them is about the whole country, not one page's region.
 _NATIONAL = re.compile(r"全国|我国|国家卫生健康委|国家卫健委|国务院|党中央|中央财政|各省(?:区市|份)")
+_NEWLINE = re.compile(r"\n")
 _CLAUSE = re.compile(r"[,，;；:：。！？!?\n]")
 _LEVELS = ("clause", "sentence", "paragraph", "document")
 
@@ -82,8 +83,8 @@ def _doc_level(mentions: list[regions.Mention], title_end: int) -> tuple[str, st
 def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> pd.DataFrame:
     """The claims of one document with ATTRIBUTION_COLUMNS added (a new frame; pure, per page)."""
     curated = curated or {}
-    out = claims.copy()
     if claims.empty:
+        out = claims.copy()
         for col in ATTRIBUTION_COLUMNS:
             out[col] = pd.Series(dtype=str)
         return out
@@ -101,13 +102,14 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
         "recipient": (regions.resolve(str(curated.get("recipient_region") or "")), "recipient_region"),
     }
     curated_prog, curated_prog_ev = programmes.curated(str(curated.get("programme") or ""))
-    para_bounds = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] + [len(text) + 1]
+    para_bounds = [0] + [m.end() for m in _NEWLINE.finditer(text)] + [len(text) + 1]
     time_cache: dict[int, list[re.Match]] = {}
     sentences = doc.sentences
 
     cols: dict[str, list[str]] = {c: [] for c in ATTRIBUTION_COLUMNS}
-    for start, end, sno, unit, metric in zip(claims["clean_start"], claims["clean_end"], claims["sentence_no"],
-                                             claims["unit"], claims["metric"]):
+    for start, end, sno, unit, metric in zip(claims["clean_start"].tolist(), claims["clean_end"].tolist(),
+                                             claims["sentence_no"].tolist(), claims["unit"].tolist(),
+                                             claims["metric"].tolist()):
         start, end, sno = int(start), int(end), int(sno)
         sent = sentences[sno] if sentences else None
         ss, se = (sent.start, sent.end) if sent else (0, len(text))
@@ -198,6 +200,5 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
         }
         for c in ATTRIBUTION_COLUMNS:
             cols[c].append(row[c])
-    for c in ATTRIBUTION_COLUMNS:
-        out[c] = cols[c]
-    return out
+    added = pd.DataFrame(cols, index=claims.index, columns=list(ATTRIBUTION_COLUMNS))
+    return pd.concat([claims, added], axis=1)
