@@ -121,9 +121,9 @@ def page_date(doc, curated: dict | None = None) -> tuple[str, str, str]:
 
 _NUM = r"[\d一二两三四五六七八九十百]+"
 TIME_WORDS = re.compile(
-    rf"(?P<asof>截至|截止到?)(?P<asof_y>\d{{4}})年(?:(?P<asof_m>\d{{1,2}})月(?:(?P<asof_d>\d{{1,2}})日)?)?(?P<asof_end>底|末)?"
+    rf"(?P<asof>截至|截止到?)(?P<asof_y>(?:19|20)\d{{2}})年(?:(?P<asof_m>\d{{1,2}})月(?:(?P<asof_d>\d{{1,2}})日)?)?(?P<asof_end>底|末)?"
     rf"|(?P<asof_now>截至|截止)(?:目前|当前|现在|今年|去年底|今年底)"
-    rf"|(?P<since_pre>自|从)?(?P<since_y>\d{{4}})年(?:(?P<since_m>\d{{1,2}})月|(?P<since_h>上半年|下半年))?"
+    rf"|(?P<since_pre>自|从)?(?P<since_y>(?:19|20)\d{{2}})年(?:(?P<since_m>\d{{1,2}})月|(?P<since_h>上半年|下半年))?"
     rf"(?(since_pre)[^,，。;；]{{0,24}}?)(?:以来|来)"
     rf"|(?P<plan>[“\"‘](?P<plan_n>[一二三四五六七八九十]{{1,3}})五[”\"’](?:规划)?(?:期间|时期|以来|来)?"
     rf"|(?P<plan_n2>[一二三四五六七八九十]{{1,3}})五(?:规划)?(?:期间|时期|以来))"
@@ -131,7 +131,7 @@ TIME_WORDS = re.compile(
     rf"|(?P<recent>近年来|多年来|近些年来|这些年来|近几年来?|近年)"
     rf"|(?P<rel>今年|去年|前年)(?:以来)?"
     rf"|第(?P<batch>{_NUM})批"
-    rf"|(?<![\d较比与同])(?P<year>\d{{4}})年(?:全年|度)?(?![\d月底末以来])"
+    rf"|(?<![\d较比与同])(?P<year>(?:19|20)\d{{2}})年(?:全年|度)?(?![\d月底末以来])"
 )
 CUMULATIVE = re.compile(r"累计|先后|共计|总计|合计|共有|共(?=[^同享建])|以来|年来")
 
@@ -217,7 +217,7 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
         return on_page("cumulative", start, words)
     if g["plan"]:
         n = _cn_int(g["plan_n"] or g["plan_n2"])
-        if n is None:
+        if n is None or not 1 <= n <= 20:
             return on_page("unknown", "", words)
         first, last = plan_years(n)
         start, end = f"{first:04d}-01-01", f"{last:04d}-12-31"
@@ -227,7 +227,7 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
     if g["nyears"]:
         n = _cn_int(g["nyears_n"])
         start = ""
-        if n is not None and page_iso and "多" not in g["nyears"]:
+        if n is not None and 1 <= n <= 100 and page_iso and "多" not in g["nyears"]:
             d = dt.date.fromisoformat(page_iso)
             start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
                      else d.replace(year=d.year - n, day=28)).isoformat()
