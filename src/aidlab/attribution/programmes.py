@@ -8,7 +8,8 @@ Tibet and Xinjiang's for one about Xinjiang; for Tibet + Xinjiang together it na
 
 Cues are read at the claim's clause, then its sentence, paragraph and the whole document (title and
 body); the first level with any cue decides. One programme there → it; cues of two programmes that
-do not overlap → `unknown` (a tie: never a guess). When one cue lies inside a longer cue of another
+do not overlap → `unknown` (a tie: never a guess). With no cue anywhere, a claim whose aiding side lies
+in another province than its recipient (山东 → 喀什地区) is `interprovincial`, said so in its evidence. When one cue lies inside a longer cue of another
 programme, the longer wins (三级医院对口帮扶 over 对口支援). A curated manifest `programme` overrides the
 text: a key of this taxonomy, or a legacy key of aidlab.manifest.PROGRAMMES that the `supersedes`
 column maps (downward → downward). The legacy keys xinjiang, tibet, national and other named a region
@@ -24,6 +25,7 @@ from importlib import resources
 from . import regions
 
 UNKNOWN = "unknown"
+INTERPROVINCIAL = "interprovincial"
 _QUOTES = "“”\"‘’「」『』《》'"
 
 
