@@ -4,7 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aidlab.attribution import attribute_claims, check_manifest_dates, document_dates, page_date
+from aidlab.attribution import (
+    attribute_claims,
+    check_manifest_dates,
+    document_dates,
+    page_date,
+)
 from aidlab.attribution.dating import plan_years, url_date
 from aidlab.claims import extract_claims
 from aidlab.clean import clean_document

@@ -119,3 +119,35 @@ def test_province_to_prefecture_reports_share_the_key_whatever_the_short_form():
     assert ka.split("|")[1:3] == ["653100", "370000"] and ka == kb
     traditional = claims_of(page("山東援疆醫療隊三年答卷", ["三年來，山東省累計選派206名專家赴喀什地區開展支醫工作。"]))
     assert traditional.loc["206名", "quantity_key"].split("|")[1:3] == ["653100", "370000"]
+
+
+# Reports modelled on issue 9's real patterns (figures from real reports, pages written here).
+def _report(title, paras, date):
+    return page(title, paras, date=f"{date} 10:00")
+
+
+REPORTS = {
+    "t1": _report("国家卫生健康委：医疗人才“组团式”援藏工作成效显著", ["国家卫生健康委介绍，医疗人才“组团式”援藏工作开展以来，累计选派1300余名医疗人才进藏工作。"], "2022-07-22"),
+    "t2": _report("医疗人才组团式援藏八年", ["2015年以来，全国累计选派约1500名医疗人才组团式援藏，帮助西藏实现400多种大病不出自治区。"], "2022-08-30"),
+    "t3": _report("组团式援藏十年：近2000名专家扎根高原", ["十年来，医疗人才“组团式”援藏累计选派近2000名医疗人才，来自184家医院。"], "2024-08-27"),
+    "t4": _report("医疗人才组团式援藏工作推进会召开", ["会议介绍，医疗人才组团式援藏工作开展以来，累计选派2000余名医疗人才，来自203家医院。"], "2025-06-10"),
+    "tx1": _report("医疗人才组团式援藏援疆新闻发布会", ["国家卫生健康委介绍，医疗人才“组团式”援藏援疆工作开展以来，累计选派2500余名医疗人才。"], "2022-08-30"),
+    "tx2": _report("医疗人才组团式援藏援疆工作会议", ["截至目前，医疗人才组团式援藏援疆累计选派3100余名医疗人才。"], "2023-10-12"),
+    "p1": _report("三级医院对口帮扶贫困县县级医院综述", ["截至2018年底，963家三级医院与834个贫困县的1180家县级医院建立一对一帮扶关系。"], "2019-02-15"),
+    "p2": _report("三级医院对口帮扶贫困县县级医院工作成效", ["三级医院对口帮扶贫困县县级医院工作开展以来，全国累计有1172家县级医院受到帮扶，覆盖832个贫困县。"], "2020-11-10"),
+    "c1": _report("第十批援藏干部人才完成轮换", ["第十批援藏干部人才共2114名，圆满完成各项任务。"], "2022-08-01"),
+    "c2": _report("第十批援藏干部人才欢送会", ["全国第十批2117名援藏干部人才圆满完成援藏任务。"], "2022-08-20"),
+}
+
+
+def test_reports_of_one_quantity_share_its_key_and_others_do_not():
+    frames = []
+    for doc_id, raw in REPORTS.items():
+        doc = clean_document(raw, doc_id)
+        frames.append(attribute_claims(doc, extract_claims(doc), {}))
+    c = pd.concat(frames).set_index("claim_id")["quantity_key"]
+    same = [("t1#1", "t2#1"), ("t2#1", "t3#2"), ("t3#2", "t4#1"), ("t3#3", "t4#2"), ("tx1#1", "tx2#1"),
+            ("p1#3", "p2#1"), ("p1#2", "p2#2"), ("c1#1", "c2#1")]
+    assert [a for a, b in same if c[a] != c[b]] == []
+    different = [("t2#1", "tx1#1"), ("p1#1", "p1#3"), ("t3#2", "t3#3")]  # Tibet vs Tibet+Xinjiang; sending vs recipient
+    assert [a for a, b in different if c[a] == c[b]] == []

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aidlab.attribution import attribute_claims, region_contains
-from aidlab.attribution import regions
+from aidlab.attribution import attribute_claims, region_contains, regions
 from aidlab.claims import extract_claims
 from aidlab.clean import clean_document
 

@@ -19,8 +19,15 @@ from . import dating, keys, programmes, regions
 from .dating import check_manifest_dates, page_date
 from .regions import region_contains
 
-__all__ = ["ATTRIBUTION_COLUMNS", "DOCUMENT_DATE_COLUMNS", "attribute_claims", "page_date", "document_dates",
-           "region_contains", "check_manifest_dates"]
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "DOCUMENT_DATE_COLUMNS",
+    "attribute_claims",
+    "check_manifest_dates",
+    "document_dates",
+    "page_date",
+    "region_contains",
+]
 
 ATTRIBUTION_COLUMNS: dict[str, str] = {
     "as_of": "ISO date YYYY-MM-DD the figure holds at: the date its own time words give (截至2018年底 → 2018-12-31), the end of its period (“十三五”期间 → 2020-12-31; 2019年以来 / 今年 → the page date), else the page date; '' when no date can be had (never guessed).",

@@ -71,4 +71,4 @@ def scope_part(scope_kind: str, batch: str, period_start: str, as_of: str) -> st
 def quantity_key(programme: str, recipient_code: str, aiding_code: str, metric: str, family: str,
                  scope: str) -> str:
     """The key under which figures are the same quantity (only figures sharing it are ever compared)."""
-    return "|".join([programme, recipient_code, aiding_code, metric, family, scope])
+    return f"{programme}|{recipient_code}|{aiding_code}|{metric}|{family}|{scope}"
