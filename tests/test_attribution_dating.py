@@ -196,3 +196,19 @@ def test_since_and_as_of_in_one_sentence_give_start_and_date():
 def test_since_with_words_between():
     c = claims_of(page("组团式援藏", ["自2015年医疗人才组团式援藏工作启动以来，全国累计选派近2000名医疗人才。"]))
     assert c.loc["近2000名", ["period_start", "as_of", "scope_kind"]].tolist() == ["2015-01-01", "2022-08-30", "cumulative"]
+
+
+def test_cli_exits_2_naming_file_and_row_for_a_bad_published_date(tmp_path):
+    import subprocess
+    import sys
+
+    from aidlab.manifest import update_manifest
+
+    (tmp_path / "p.txt").write_text(UNDATED, encoding="utf-8")
+    m = update_manifest(tmp_path)
+    m.loc[0, "published"] = "2022年8月"
+    m.to_csv(tmp_path / "manifest.csv", index=False)
+    proc = subprocess.run([sys.executable, "-m", "aidlab.cli", "claims", str(tmp_path), "--out", "-"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"{tmp_path / 'manifest.csv'}" in proc.stderr and "row 2 (p.txt)" in proc.stderr and "2022年8月" in proc.stderr
