@@ -151,3 +151,15 @@ def test_reports_of_one_quantity_share_its_key_and_others_do_not():
     assert [a for a, b in same if c[a] != c[b]] == []
     different = [("t2#1", "tx1#1"), ("p1#1", "p1#3"), ("t3#2", "t3#3")]  # Tibet vs Tibet+Xinjiang; sending vs recipient
     assert [a for a, b in different if c[a] == c[b]] == []
+
+
+def test_part_of_relation_between_keys():
+    joint = "tibet_medical_team;xinjiang_medical_team|540000;650000||experts_sent|persons|cumulative"
+    tibet = "tibet_medical_team|540000||experts_sent|persons|cumulative"
+    shandong_kashgar = "interprovincial|653100|370000|experts_sent|persons|cumulative"
+    assert keys.key_contains(joint, tibet) and not keys.key_contains(tibet, joint)
+    assert not keys.key_contains(tibet, tibet)
+    assert not keys.key_contains(joint, tibet.replace("persons", "person_visits"))  # another unit family
+    assert keys.key_contains("interprovincial|650000||experts_sent|persons|cumulative", shandong_kashgar)
+    assert not keys.key_contains("interprovincial|650000|320000|experts_sent|persons|cumulative", shandong_kashgar)
+    assert keys.key_parts(tibet)["recipient_code"] == "540000"

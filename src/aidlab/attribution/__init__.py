@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import dating, keys, programmes, regions
 from .dating import check_manifest_dates, page_date
+from .keys import key_contains, key_parts
 from .regions import region_contains
 
 __all__ = [

@@ -72,3 +72,36 @@ def quantity_key(programme: str, recipient_code: str, aiding_code: str, metric: 
                  scope: str) -> str:
     """The key under which figures are the same quantity (only figures sharing it are ever compared)."""
     return f"{programme}|{recipient_code}|{aiding_code}|{metric}|{family}|{scope}"
+
+
+KEY_PARTS = ("programme", "recipient_code", "aiding_code", "metric", "unit_family", "scope")
+
+
+def key_parts(key: str) -> dict[str, str]:
+    """The six parts of a quantity key by name."""
+    return dict(zip(KEY_PARTS, key.split("|")))
+
+
+def key_contains(whole: str, part: str) -> bool:
+    """True when quantity `part` is a part of quantity `whole` (e.g. Tibet-only within Tibet + Xinjiang).
+
+    Same metric, unit family and scope; the part's programmes are among the whole's; its recipient
+    regions lie within the whole's (division codes); its aiding side is the whole's, lies within it, or
+    the whole names none (a national total includes every province's share). Equal keys do not count:
+    a quantity is not a part of itself.
+    """
+    from .regions import region_contains
+
+    if whole == part:
+        return False
+    w, p = key_parts(whole), key_parts(part)
+    if len(w) != len(KEY_PARTS) or len(p) != len(KEY_PARTS):
+        return False
+    if any(w[k] != p[k] for k in ("metric", "unit_family", "scope")):
+        return False
+    if not set(p["programme"].split(";")) <= set(w["programme"].split(";")):
+        return False
+    if not region_contains(w["recipient_code"], p["recipient_code"]):
+        return False
+    return not w["aiding_code"] or w["aiding_code"] == p["aiding_code"] or \
+        region_contains(w["aiding_code"], p["aiding_code"])

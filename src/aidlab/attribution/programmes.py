@@ -159,8 +159,8 @@ def curated(value: str) -> tuple[str | None, str]:
     value = (value or "").strip()
     if not value:
         return None, ""
-    if value in PROGRAMMES:
-        return value, f"manifest programme {value}"
+    if all(k in PROGRAMMES for k in value.split(";")):
+        return ";".join(sorted(value.split(";"))), f"manifest programme {value}"
     if value in LEGACY:
         return LEGACY[value], f"manifest programme {value} (legacy key → {LEGACY[value]})"
     from ..manifest import PROGRAMMES as LEGACY_KEYS
