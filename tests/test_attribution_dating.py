@@ -209,6 +209,6 @@ def test_cli_exits_2_naming_file_and_row_for_a_bad_published_date(tmp_path):
     m.loc[0, "published"] = "2022年8月"
     m.to_csv(tmp_path / "manifest.csv", index=False)
     proc = subprocess.run([sys.executable, "-m", "aidlab.cli", "claims", str(tmp_path), "--out", "-"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stdout == ""
     assert f"{tmp_path / 'manifest.csv'}" in proc.stderr and "row 2 (p.txt)" in proc.stderr and "2022年8月" in proc.stderr

@@ -26,6 +26,8 @@ __all__ = [
     "attribute_claims",
     "check_manifest_dates",
     "document_dates",
+    "key_contains",
+    "key_parts",
     "page_date",
     "region_contains",
 ]
