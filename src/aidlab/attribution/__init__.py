@@ -197,7 +197,7 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
                 ct = replace(ct, period_start=f"{int(sy.group('since_y')):04d}-{mo:02d}-01", scope_kind="cumulative",
                              evidence=f"{sy.group()}; {ct.evidence}")
         scope_kind = "batch" if ct.batch else ct.scope_kind
-        time_ev = ct.evidence if not (ct.batch and tm is not None) else f"{ct.evidence}; 第{bm.group('batch')}批"
+        time_ev = f"{ct.evidence}; {bm.group()}" if ct.batch and tm is not None and bm is not None else ct.evidence
 
         # what
         family = keys.unit_family(str(unit), text[end:end + 14], text[max(cs, start - 12):start])

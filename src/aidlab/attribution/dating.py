@@ -177,14 +177,14 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
     page_iso, page_src, _ = page
     page_year = int(page_iso[:4]) if page_iso else None
     cum = bool(cumulative)
-    batch_no = ""
+    batch_no, batch_words = "", ""
     if batch is not None:
         n = _cn_int(batch.group("batch"))
         batch_no = str(n) if n is not None else ""
+        batch_words = batch.group()
     if m is None or m.lastgroup == "batch":
         if batch_no:
-            return ClaimTime(page_iso, "", page_src if page_iso else "none", batch_no, "batch",
-                             f"第{batch.group('batch')}批")
+            return ClaimTime(page_iso, "", page_src if page_iso else "none", batch_no, "batch", batch_words)
         kind = "cumulative" if cum else "unknown"
         return ClaimTime(page_iso, "", page_src if page_iso else "none", "", kind,
                          cumulative + (f" (page date {page_iso})" if page_iso else ""))
