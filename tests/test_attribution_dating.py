@@ -212,3 +212,8 @@ def test_cli_exits_2_naming_file_and_row_for_a_bad_published_date(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stdout == ""
     assert f"{tmp_path / 'manifest.csv'}" in proc.stderr and "row 2 (p.txt)" in proc.stderr and "2022年8月" in proc.stderr
+
+
+def test_years_of_aid_in_a_headline_are_a_running_total():
+    c = claims_of(page("组团式援藏十年：近2000名专家扎根高原", ["医疗人才组团式援藏工作持续推进。"], date="2024-08-27 09:00"))
+    assert c.loc["近2000名", ["scope_kind", "period_start", "as_of"]].tolist() == ["cumulative", "2014-08-27", "2024-08-27"]

@@ -137,3 +137,14 @@ def test_abbreviations_that_begin_common_words_need_a_place_like_context():
     assert codes("引进青年人才，促进新技术") == []
     assert codes("援青干部三年来", "recipient") == [QINGHAI]
     assert codes("援藏成效显著", "recipient") == [TIBET]
+
+
+def test_towards_a_region_is_the_recipient_unless_it_is_to_learn():
+    assert {(m.code, m.side) for m in regions.find_mentions("向西藏和新疆选派医疗人才")} == \
+        {(TIBET, "recipient"), (XINJIANG, "recipient")}
+    assert codes("向上海市学习先进经验", "recipient") == []
+
+
+def test_a_cue_after_a_list_governs_it_too():
+    assert {(m.code, m.side) for m in regions.find_mentions("山东省和江苏省选派专家")} == \
+        {("370000", "aiding"), ("320000", "aiding")}

@@ -10,6 +10,7 @@ A claim's time comes from the nearest time words before it in its clause, else i
 - 截至2018年底 → as of 2018-12-31 (point; cumulative with 累计/先后/共);
 - 2019年以来, 自2015年…启动以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
   近年来/多年来 → a period ending at the page date, start unknown;
+- 援藏十年：(a headline's years of aid so far) → cumulative, like 十年来;
 - 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
 - “十三五”期间 → the years of five-year plan N: plans 1–2 began in 1953 and 1958, plan 3 in 1966 (after
   the 1963–65 adjustment years) and every plan since five years after the one before, so plan N ≥ 3
@@ -129,6 +130,7 @@ TIME_WORDS = re.compile(
     rf"|(?P<plan_n2>[一二三四五六七八九十]{{1,3}})五(?:规划)?(?:期间|时期|以来))"
     rf"|(?P<nyears>(?:近|过去)?(?P<nyears_n>{_NUM})(?:多)?年(?:多)?(?:来|以来|间))"
     rf"|(?P<recent>近年来|多年来|近些年来|这些年来|近几年来?|近年)"
+    rf"|(?<=[藏疆青援扶作])(?P<anniv>(?P<anniv_n>[一二两三四五六七八九十\d]{{1,3}})(?:周)?年)(?=[：:，,、\s！!]|$)"
     rf"|(?P<rel>今年|去年|前年)(?:以来)?"
     rf"|第(?P<batch>{_NUM})批"
     rf"|(?<![\d较比与同])(?P<year>(?:19|20)\d{{2}})年(?:全年|度)?(?![\d月底末以来])"
@@ -233,6 +235,14 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
                      else d.replace(year=d.year - n, day=28)).isoformat()
         kind = "period" if g["nyears"].endswith("间") else "cumulative"
         return on_page(kind, start, words)
+    if g["anniv"]:  # 援藏十年：… — the years of the aid so far, a running total to the page date
+        n = _cn_int(g["anniv_n"])
+        start = ""
+        if n is not None and 1 <= n <= 100 and page_iso:
+            d = dt.date.fromisoformat(page_iso)
+            start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
+                     else d.replace(year=d.year - n, day=28)).isoformat()
+        return on_page("cumulative", start, words)
     if g["recent"]:
         return on_page("cumulative" if cum or m.group(0).endswith("来") else "period", "", words)
     if g["rel"]:

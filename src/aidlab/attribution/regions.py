@@ -12,7 +12,7 @@ and are read only right after an aid verb (援藏, 进藏, 入疆) or as a pair 
 as a bare character.
 
 A mention's side comes from the words around it: after 援/支援/对口支援/帮扶/赴/进/入/前往/到/驻 it is the
-recipient; followed by an aid verb (X援Y, X选派, X派出, X对口支援, X第十批援藏…) or after 来自 it is the
+recipient (向X选派 too, but not 向X学习 or 赴X进修: trainees travel to the aiding side); followed by an aid verb (X援Y, X选派, X派出, X对口支援, X第十批援藏…) or after 来自 it is the
 aiding side. An uncued mention has no side: it names a place, not a direction of aid.
 
 Codes are six-digit division codes; a province is xx0000 and contains every code starting with its
@@ -192,9 +192,9 @@ _ABBR_AFTER_CUE = re.compile(
 #: A pair of abbreviations before a word of cooperation: aiding first, recipient second (闽宁协作, 沪滇合作).
 _ABBR_PAIR = re.compile(rf"(?P<a>[{_ABBR}])(?P<b>[{_ABBR}])(?=(?:扶贫|东西部)?(?:协作|合作|对口|帮扶))")
 
-_RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援助|援建|援|赴|进驻|进|入|前往|驻|受援)$")
+_RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援助|援建|援|赴|进驻|进|入|前往|驻|受援|向)$")
 #: Going to a place to train or visit (赴淄博进修) makes it no recipient of aid: trainees go to the aiding side.
-_TRAINING_AFTER = re.compile(r"[^,，。;；]{0,8}?(?:进修|培训|学习|跟岗|参观|考察|交流)")
+_TRAINING_AFTER = re.compile(r"[^,，。;；]{0,8}?(?:进修|培训|学习|跟岗|参观|考察|交流|汇报|介绍|致敬|致以)")
 _AIDING_BEFORE = re.compile(r"来自$")
 _AIDING_AFTER = re.compile(
     r"(?:省|市)?(?:第[\d一二三四五六七八九十]{1,3}批)?[^,，。;；:：!！?？\n]{0,12}?"
@@ -261,11 +261,28 @@ def find_mentions(text: str) -> list[Mention]:
             code = ABBREVIATIONS[m.group(g)]
             mentions.append(Mention(m.start(g), m.end(g), m.group(g), code, "recipient", m.group()))
     mentions.sort(key=lambda x: x.start)
-    # a list shares its cue: 支援甘孜州、阿坝州和凉山州 makes all three recipients
-    for i in range(1, len(mentions)):
-        prev, cur = mentions[i - 1], mentions[i]
-        if prev.side and not cur.side and _LIST_JOIN.fullmatch(text[prev.end:cur.start]):
-            mentions[i] = Mention(cur.start, cur.end, cur.surface, cur.code, prev.side, prev.cue + text[prev.end:cur.end])
+    # a list shares its cue: the words before its first item govern every item (支援甘孜州、阿坝州和凉山州
+    # are three recipients), else the words after its last (山东和江苏选派 are two aiding sides)
+    runs: list[list[int]] = []
+    for i in range(len(mentions)):
+        if i and _LIST_JOIN.fullmatch(text[mentions[i - 1].end:mentions[i].start]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        first, last = mentions[run[0]], mentions[run[-1]]
+        words = text[first.start:last.end]
+        if first.side and not first.cue.startswith(first.surface):   # a cue before the list
+            side, cue = first.side, first.cue[:len(first.cue) - len(first.surface)] + words
+        elif last.side == "aiding" and last.cue.startswith(last.surface):  # a cue after the list
+            side, cue = "aiding", words + last.cue[len(last.surface):]
+        else:
+            continue
+        for i in run:
+            m = mentions[i]
+            mentions[i] = Mention(m.start, m.end, m.surface, m.code, side, cue)
     return mentions
 
 
