@@ -281,8 +281,8 @@ def find_mentions(text: str) -> list[Mention]:
         else:
             continue
         for i in run:
-            m = mentions[i]
-            mentions[i] = Mention(m.start, m.end, m.surface, m.code, side, cue)
+            item = mentions[i]
+            mentions[i] = Mention(item.start, item.end, item.surface, item.code, side, cue)
     return mentions
 
 
