@@ -298,3 +298,15 @@ def test_part_whole_with_attribution_key_format():
                        recipient="540000;650000", programme="zutuan_tibet;zutuan_xinjiang", as_of="2023-10-01"))
     row = checks[checks["kind"] == "cross_part_whole"].iloc[0]
     assert (row["verdict"], row["outcome"]) == ("inconsistent", "part_exceeds_whole")
+
+
+def test_national_whole_includes_a_province_aiding_share_but_not_the_reverse():
+    def k(region, aiding):
+        return f"zutuan|{region}|{aiding}|experts_sent|persons|cumulative"
+    part = claim("sh", "300余名", "300", "余", key=k("540200", "310000"), recipient="540200", as_of="2023-05-10")
+    part["aiding_code"] = "310000"
+    whole = claim("all", "近2000名", "2000", "近", key=k("540000", ""), recipient="540000", as_of="2024-08-27")
+    row = run(part, whole).iloc[0]
+    assert (row["kind"], row["verdict"]) == ("cross_part_whole", "consistent")
+    whole2 = dict(whole, aiding_code="440000", quantity_key=k("540000", "440000"), claim_id="all#x")
+    assert run(part, whole2).empty  # Guangdong's total does not include Shanghai's share

@@ -335,12 +335,14 @@ def _undated(undated: list[_Item], dated: list[_Item], kind: str, key: str, out:
 
 # --- part and whole ---------------------------------------------------------------------------------
 
-Bucket = tuple[frozenset[str], frozenset[str]]  # (programmes, recipient regions)
+Bucket = tuple[frozenset[str], frozenset[str], frozenset[str]]  # (programmes, recipient regions, aiding regions)
 
 
 def _is_part(p: Bucket, w: Bucket) -> bool:
-    """Bucket p is a part of bucket w: its region a proper part of w's, its programme(s) among w's."""
-    return p[0] <= w[0] and strict_part(p[1], w[1])
+    """Bucket p is a part of bucket w: its recipient region a proper part of w's, its programme(s) among w's,
+    its aiding side w's own, inside it, or any when w names none (a national total includes every province's share)."""
+    aiding_ok = not w[2] or p[2] == w[2] or region_within(p[2], w[2])
+    return p[0] <= w[0] and aiding_ok and strict_part(p[1], w[1])
 
 
 def _part_whole(family: dict[Bucket, list[_Item]], cumulative: bool, key: str, out: _Builder) -> None:
@@ -450,14 +452,16 @@ def _sum_vs_whole(parts: dict[frozenset[str], _PartIndex], w_items: list[_Item],
                     f"{w.rec['text']} ({_when(w)}) within their intervals.", key)
 
 
-def _without_parts(key: str, programme: str, recipient: str) -> str:
+def _without_parts(key: str, programme: str, recipient: str, aiding: str = "") -> str:
     """The quantity key with its programme and recipient-region parts blanked (``*``): keys equal but for the
-    region (and the programme naming that region) fall in one part/whole block. The key's '|'-separated
-    parts are blanked where they equal the claim's programme, then (the first remaining one) its
-    recipient code, so an aiding code equal to the recipient's stays; a key that spells neither stays its
-    own block and is never compared as a part."""
+    regions (and the programme naming them) fall in one part/whole block, where :func:`_is_part` decides.
+    The key's '|'-separated parts are blanked where they equal the claim's programme, then (the first
+    remaining one) its recipient code, then its aiding code; a key that spells none of them stays its own
+    block and is never compared as a part."""
     parts = key.split("|")
-    for value in (programme, recipient):
+    if len(parts) == 6:  # aidlab.attribution's programme|recipient|aiding|metric|unit family|scope
+        return "|".join(["*", "*", "*", *parts[3:]])
+    for value in (programme, recipient, aiding):
         if value and value in parts:
             parts[parts.index(value)] = "*"
     return "|".join(parts)
@@ -524,9 +528,10 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
             if not programmes or not r["recipient_code"]:
                 continue
             scope = "cumulative" if r["scope_kind"] in ("cumulative", "point") else r["scope_kind"]
-            fam = (_without_parts(key, r["programme"], r["recipient_code"]), r["aiding_code"], r["metric"],
+            fam = (_without_parts(key, r["programme"], r["recipient_code"], r["aiding_code"]), r["metric"],
                    r["unit_family"], scope)
-            families.setdefault(fam, {}).setdefault((programmes, _codes(r["recipient_code"])), []).append(it)
+            bucket = (programmes, _codes(r["recipient_code"]), _codes(r["aiding_code"]))
+            families.setdefault(fam, {}).setdefault(bucket, []).append(it)
             scope_kinds.setdefault(fam, set()).add(r["scope_kind"])
     for fam, family in families.items():
         if len(family) > 1:  # earlier parts count against later wholes only for running totals (as in the series)
