@@ -8,8 +8,9 @@ another are put in one **republication group** and the cross-document checks cou
 Method (two steps, both per page or sub-quadratic):
 
 1. Per page, :func:`page_signature` reads the clean article text (headline + body, whitespace
-   removed) as a set of overlapping character 5-grams (*shingles*) and keeps a 128-value MinHash of
-   that set (datasketch, permutation scheme ``affine32``) plus the set's size: 516 bytes a page.
+   removed) as a set of overlapping character 5-grams (*shingles*, hashed with numpy) and keeps a
+   128-value MinHash of that set (datasketch, permutation scheme ``affine32``) plus the set's size:
+   516 bytes a page.
 2. Across pages, :func:`republication_groups` indexes every signature in a MinHash LSH Ensemble
    (datasketch's index for *containment* queries, Zhu et al., VLDB 2016) and queries each page
    against it. Containment |A ∩ B| / |A| of the smaller page's shingles in the larger one's is what
@@ -38,7 +39,7 @@ before exact verification.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,7 @@ SCHEME = "affine32"
 CONTAINMENT_THRESHOLD = 0.7
 LSH_THRESHOLD = 0.5
 MIN_SHINGLES = 40
+NUM_PART = 8
 
 _SPACE = re.compile(r"\s+")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -73,19 +75,37 @@ def shingles(clean_text: str, k: int = SHINGLE) -> set[str]:
     return {s[i:i + k] for i in range(len(s) - k + 1)}
 
 
-def _minhash(items: Iterable[str]):
+def shingle_hashes(clean_text: str, k: int = SHINGLE) -> np.ndarray:
+    """The distinct 32-bit hashes of the text's character k-grams (whitespace removed), computed with numpy.
+
+    A polynomial hash of the k code points (mod 2^64, folded to 32 bits); datasketch's ``affine32`` scheme
+    mixes it again (MurmurHash3 finalizer) before permuting. Collisions are negligible at page sizes.
+    """
+    s = _SPACE.sub("", clean_text or "")
+    if not s:
+        return np.zeros(0, dtype=np.uint32)
+    c = np.frombuffer(s.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = max(1, len(c) - k + 1)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(min(k, len(c))):
+            h = h * np.uint64(1_000_003) + c[j:j + n]
+    return np.unique(((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+def _minhash(hashes: np.ndarray):
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    m.update_batch([s.encode("utf-8") for s in items])
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
+    m.update_batch(hashes.tolist())
     return m
 
 
 def page_signature(clean_text: str) -> bytes:
     """A page's compact signature: uint32 little-endian [shingle count, 128 MinHash values] (516 bytes)."""
-    sh = shingles(clean_text)
-    values = _minhash(sh).hashvalues.astype("<u4") if sh else np.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4")
-    return np.concatenate([np.array([len(sh)], dtype="<u4"), values]).tobytes()
+    hv = shingle_hashes(clean_text)
+    values = _minhash(hv).hashvalues.astype("<u4") if hv.size else np.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4")
+    return np.concatenate([np.array([hv.size], dtype="<u4"), values]).tobytes()
 
 
 def _decode(signature: bytes | np.ndarray):
@@ -125,6 +145,15 @@ def _texts_getter(texts: Mapping[str, str] | Callable[[str], str] | None) -> Cal
     return lambda d: texts[d]  # type: ignore[index]
 
 
+def _rounded(n: int) -> int:
+    """A set size rounded to two significant digits: the ensemble's partitioning costs grow with the number
+    of distinct sizes, and candidates are verified afterwards, so sizes within 5 % are as good."""
+    if n < 100:
+        return n
+    p = 10 ** (len(str(n)) - 2)
+    return max(1, round(n / p) * p)
+
+
 def republication_pairs(signatures: Mapping[str, bytes],
                         texts: Mapping[str, str] | Callable[[str], str] | None = None) -> list[tuple[str, str, float]]:
     """Verified republication pairs (doc_a, doc_b, containment), doc_a < doc_b, sorted.
@@ -140,11 +169,11 @@ def republication_pairs(signatures: Mapping[str, bytes],
     usable = {d: (m, n) for d, (m, n) in decoded.items() if n >= MIN_SHINGLES}
     if len(usable) < 2:
         return []
-    index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(16, len(usable)))
-    index.index([(d, m, n) for d, (m, n) in usable.items()])
+    index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(NUM_PART, len(usable)), m=4)
+    index.index([(d, m, _rounded(n)) for d, (m, n) in usable.items()])
     candidates: set[tuple[str, str]] = set()
     for d, (m, n) in usable.items():
-        for other in index.query(m, n):
+        for other in index.query(m, _rounded(n)):
             if other != d:
                 candidates.add((min(d, other), max(d, other)))
     get_text = _texts_getter(texts)
