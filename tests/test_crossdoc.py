@@ -310,3 +310,22 @@ def test_national_whole_includes_a_province_aiding_share_but_not_the_reverse():
     assert (row["kind"], row["verdict"]) == ("cross_part_whole", "consistent")
     whole2 = dict(whole, aiding_code="440000", quantity_key=k("540000", "440000"), claim_id="all#x")
     assert run(part, whole2).empty  # Guangdong's total does not include Shanghai's share
+
+
+def test_republished_copy_is_not_confirmation_in_figure_6():
+    from aidlab import figures
+
+    key = "k|||counties|units|cumulative"
+    rows = [claim("wire", "834个", "834", unit="个", key=key, as_of="2018-12-31", group="wire"),
+            claim("copy", "834个", "834", unit="个", key=key, as_of="2018-12-31", group="wire"),
+            claim("later", "900个", "900", unit="个", key=key, as_of="2020-01-01"),
+            claim("undated", "950个", "950", unit="个", key=key, as_of="")]
+    claims = pd.DataFrame(rows)
+    claims["reading"] = "point"
+    claims["low"], claims["high"] = claims["number"].astype(float), claims["number"].astype(float)
+    checks = checks_frame(cross_document_checks(claims, None))
+    verdicts = figures._claim_verdicts(checks)
+    copy_id = claims.loc[claims["doc_id"] == "copy", "claim_id"].iloc[0]
+    assert copy_id not in verdicts  # named only by the `republished` row
+    undated_partner = checks[checks["outcome"] == "undated"]["claim_ids"].iloc[0].split(";")[0]
+    assert all(v != "indeterminate" for _, v in verdicts.get(undated_partner, []))

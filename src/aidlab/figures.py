@@ -432,7 +432,11 @@ def _claim_verdicts(checks: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
     """claim_id → [(check_id, verdict) …] for every check naming the claim."""
     out: dict[str, list[tuple[str, str]]] = {}
     for row in checks.itertuples():
-        for cid in str(row.claim_ids).split(";"):
+        outcome = getattr(row, "outcome", "")
+        if outcome == "republished":
+            continue  # a copy of the same article confirms nothing (aidlab.crossdoc)
+        ids = str(row.claim_ids).split(";")
+        for cid in (ids[-1:] if outcome == "undated" else ids):  # only the undated claim is left undecided
             cid = cid.strip()
             if cid:
                 out.setdefault(cid, []).append((str(row.check_id), str(row.verdict)))
