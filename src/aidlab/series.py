@@ -88,7 +88,7 @@ def _cross(checks: pd.DataFrame) -> pd.DataFrame:
 def series_data(claims: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
     """One row per claim of every quantity key reported by two or more republication groups (SERIES_COLUMNS)."""
     if claims.empty or "quantity_key" not in claims:
-        return pd.DataFrame(columns=list(SERIES_COLUMNS))
+        return _typed(pd.DataFrame(columns=list(SERIES_COLUMNS)))
     c = claims[(claims["quantity_key"].fillna("") != "") & ~claims["damaged"].astype(bool)].copy()
     if "republication_group" not in c:
         c["republication_group"] = c["doc_id"]
@@ -112,7 +112,14 @@ def series_data(claims: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
         "flag_kinds": [";".join(sorted(flags.get(i, ()))) for i in c["claim_id"]],
     })
     out = out.drop_duplicates(["quantity_key", "doc_id", "text", "as_of"])  # a headline repeating its body's figure
-    return out.sort_values(["quantity_key", "as_of", "doc_id"]).reset_index(drop=True)
+    return _typed(out.sort_values(["quantity_key", "as_of", "doc_id"]).reset_index(drop=True))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The series table with the same dtypes whether it is empty or not (its data dictionary stays put)."""
+    types = {c: str for c in SERIES_COLUMNS}
+    types.update(low=float, high=float, is_copy=bool, flagged=bool)
+    return frame.astype(types)
 
 
 def series_keys(data: pd.DataFrame) -> list[str]:
