@@ -6,7 +6,13 @@ import itertools
 import pandas as pd
 import pytest
 
-from aidlab.crossdoc import covers, cross_document_checks, single_shared_point, strict_part, wholly_below
+from aidlab.crossdoc import (
+    covers,
+    cross_document_checks,
+    single_shared_point,
+    strict_part,
+    wholly_below,
+)
 from aidlab.intervals import Bounds
 from aidlab.reconcile import CHECK_COLUMNS, KINDS, checks_frame
 
@@ -218,7 +224,7 @@ def test_prefecture_part_of_province():
 
 
 def test_sum_of_parts_by_interval_addition():
-    h = dict(unit="家", scope_kind="point", metric="hospitals")
+    h = {"unit": "家", "scope_kind": "point", "metric": "hospitals"}
     fits = run(claim("a", "6家", "6", recipient="540100", key="h|540100", as_of="2023-06-30", **h),
                claim("b", "2家", "2", recipient="540200", key="h|540200", as_of="2023-06-30", **h),
                claim("c", "8家", "8", recipient="540100;540200", key="h|540100;540200", as_of="2023-06-30", **h))
@@ -308,7 +314,7 @@ def test_national_whole_includes_a_province_aiding_share_but_not_the_reverse():
     whole = claim("all", "近2000名", "2000", "近", key=k("540000", ""), recipient="540000", as_of="2024-08-27")
     row = run(part, whole).iloc[0]
     assert (row["kind"], row["verdict"]) == ("cross_part_whole", "consistent")
-    whole2 = dict(whole, aiding_code="440000", quantity_key=k("540000", "440000"), claim_id="all#x")
+    whole2 = {**whole, "aiding_code": "440000", "quantity_key": k("540000", "440000"), "claim_id": "all#x"}
     assert run(part, whole2).empty  # Guangdong's total does not include Shanghai's share
 
 

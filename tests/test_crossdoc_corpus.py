@@ -212,7 +212,7 @@ def test_series_figure_and_disagreements(tables, signatures, texts, tmp_path, la
     hospitals = data[data["quantity_key"].str.contains("recipient_hospitals") & data["text"].isin(["1180家", "1172家"]) & ~data["is_copy"]]
     assert hospitals["flagged"].all() and (hospitals["flag_kinds"] == "cross_series").all()
     assert data.loc[data["doc_id"] == "cd19", "is_copy"].all()
-    fig, shown = series.plot_series(data, checks, tibet, lang)
+    fig, _ = series.plot_series(data, checks, tibet, lang)
     assert "1800余名" in " ".join(t.get_text() for t in fig.axes[0].texts)  # the undated claim is named, not placed
     paths = save_figure(fig, tmp_path, f"series_{lang}")
     assert all(p.stat().st_size > 0 for p in paths)

@@ -40,9 +40,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable
+from itertools import pairwise
 
 import pandas as pd
 
@@ -90,7 +91,8 @@ def single_shared_point(a: Bounds, b: Bounds) -> Fraction | None:
 
 def _sum(bounds: Iterable[Bounds]) -> tuple[Fraction, Fraction | None, bool, bool]:
     """Interval addition: (low, high or None, low inclusive, high inclusive)."""
-    lo, hi, lo_inc, hi_inc = Fraction(0), Fraction(0), True, True
+    lo, lo_inc, hi_inc = Fraction(0), True, True
+    hi: Fraction | None = Fraction(0)
     for b in bounds:
         lo += _lo(b)
         lo_inc = lo_inc and b.low_inclusive
@@ -283,7 +285,7 @@ def _same_time(items: list[_Item], key: str, out: _Builder) -> None:
     if len(xs) < 2:
         return
     done = set()
-    for a, b in zip(xs, xs[1:]):
+    for a, b in pairwise(xs):
         _overlap_pair(a, b, key, out)
         done.add((id(a), id(b)))
     top = max(xs, key=lambda i: i.lo)
@@ -429,8 +431,9 @@ def _sum_vs_whole(parts: dict[frozenset[str], _PartIndex], w_items: list[_Item],
     union = frozenset().union(*parts)
     covering = region_within(whole, union)
     for w in sorted(w_items, key=lambda i: (i.slot, i.rec["doc_id"])):
-        chosen = [_constraining_part(items, w, cumulative) for items in parts.values()]
-        if any(c is None for c in chosen):
+        found = [_constraining_part(items, w, cumulative) for items in parts.values()]
+        chosen = [c for c in found if c is not None]
+        if len(chosen) < len(found):
             continue
         lo, hi, lo_inc, hi_inc = _sum(c.b for c in chosen)
         wh, wl = _hi(w.b), _lo(w.b)

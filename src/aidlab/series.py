@@ -117,7 +117,7 @@ def series_data(claims: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The series table with the same dtypes whether it is empty or not (its data dictionary stays put)."""
-    types = {c: str for c in SERIES_COLUMNS}
+    types: dict[str, type] = {c: str for c in SERIES_COLUMNS}
     types.update(low=float, high=float, is_copy=bool, flagged=bool)
     return frame.astype(types)
 
