@@ -335,3 +335,20 @@ def test_republished_copy_is_not_confirmation_in_figure_6():
     assert copy_id not in verdicts  # named only by the `republished` row
     undated_partner = checks[checks["outcome"] == "undated"]["claim_ids"].iloc[0].split(";")[0]
     assert all(v != "indeterminate" for _, v in verdicts.get(undated_partner, []))
+
+
+def test_copy_that_rewords_a_figure_is_said():
+    key = "k|||experts_sent|persons|cumulative"
+    checks = run(claim("wire", "1500名", "1500", key=key, as_of="2022-08-16", group="wire"),
+                 claim("copy", "约1500名", "1500", "约", key=key, as_of="2022-08-17", group="wire"))
+    row = checks.iloc[0]
+    assert (row["kind"], row["verdict"], row["outcome"]) == ("republication", "consistent", "wording_changed")
+
+
+def test_blocked_neighbours_not_all_pairs():
+    # 600 reports of one cumulative key, 3 per date: rows grow with the claims, not with their pairs (179 700)
+    rows = [claim(f"d{i}", f"{1000 + 2 * (i // 3)}名", str(1000 + 2 * (i // 3)),
+                  as_of=f"{2000 + i // 36:04d}-{1 + (i // 3) % 12:02d}-01") for i in range(600)]
+    checks = run(*rows)
+    assert len(checks) < 2 * len(rows)
+    assert set(checks["verdict"]) == {"consistent"}
