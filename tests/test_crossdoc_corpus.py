@@ -228,3 +228,8 @@ def test_series_empty_state_without_attribution(tables):
     data = series.series_data(claims, checks)
     assert data.empty and series.series_keys(data) == []
     assert series.disagreements(checks).empty
+
+
+def test_signatures_from_a_documents_column(tables, signatures):
+    docs = tables.documents.assign(signature=tables.documents["doc_id"].map(signatures))
+    assert _members(republication.republication_groups(docs)) == GROUPS  # estimated containment, no texts

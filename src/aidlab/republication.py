@@ -203,14 +203,17 @@ def _page_dates(documents: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes],
+def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes] | None = None,
                          texts: Mapping[str, str] | Callable[[str], str] | None = None) -> dict[str, str]:
     """doc_id → republication group id for every document (a page republished nowhere is its own group).
 
     `documents` needs `doc_id` and may carry `page_date`/`published` (ISO dates) to name each group
     after its earliest page; `signatures` maps doc_id → page_signature(clean text); `texts`, when
-    given, lets candidate pairs be verified exactly (see the module docstring).
+    given, lets candidate pairs be verified exactly (see the module docstring). Without `signatures`,
+    a `signature` column of `documents` (bytes, as a build step may store them) is used.
     """
+    if signatures is None:
+        signatures = dict(zip(documents["doc_id"].astype(str), documents["signature"])) if "signature" in documents else {}
     ids = [str(d) for d in documents["doc_id"]]
     parent = {d: d for d in ids}
 
