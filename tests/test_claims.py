@@ -66,7 +66,8 @@ def test_unseen_pages(page):
 
 
 def test_columns_and_ids(seed_claims):
-    assert list(seed_claims.columns) == list(CLAIM_COLUMNS)
+    assert list(seed_claims.columns) == list(pipeline.CLAIMS_COLUMNS)  # extracted columns, then attribution's
+    assert list(seed_claims.columns)[:len(CLAIM_COLUMNS)] == list(CLAIM_COLUMNS)
     assert seed_claims["claim_id"].is_unique
     assert (seed_claims["clean_start"] < seed_claims["clean_end"]).all()
 

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from aidlab.claims import CLAIM_COLUMNS
+from aidlab.pipeline import CLAIMS_COLUMNS as CLAIM_COLUMNS  # extracted figures + their attribution
 
 REQUIRED = ["doc_id", "claim_id", "text", "value", "low", "high", "unit", "qualifier", "metric", "subject", "scope",
             "damaged", "sentence", "clean_start", "clean_end", "raw_start", "raw_end"]

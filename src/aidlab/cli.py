@@ -119,11 +119,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from .claims import CLAIM_COLUMNS
+    from .pipeline import CLAIMS_COLUMNS
 
     _guard(args.out, args.paths)
     tables = _build(args)
-    _write_csv(tables.claims, args.out, CLAIM_COLUMNS)
+    _write_csv(tables.claims, args.out, CLAIMS_COLUMNS)
     return _status(tables.loaded)
 
 

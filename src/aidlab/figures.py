@@ -149,6 +149,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_change": ("Change", "增减变化"),
     "kind_repeat": ("Repeated figure", "重复陈述"),
     "kind_cross_document": ("Cross-document", "跨文档比较"),
+    "kind_cross_series": ("Cumulative series", "累计序列"),
+    "kind_cross_part_whole": ("Part and whole", "部分与整体"),
+    "kind_republication": ("Republication", "转载"),
     "verdict_consistent": ("consistent", "一致"),
     "verdict_inconsistent": ("inconsistent", "不一致"),
     "verdict_indeterminate": ("indeterminate", "无法判定"),
@@ -429,7 +432,11 @@ def _claim_verdicts(checks: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
     """claim_id → [(check_id, verdict) …] for every check naming the claim."""
     out: dict[str, list[tuple[str, str]]] = {}
     for row in checks.itertuples():
-        for cid in str(row.claim_ids).split(";"):
+        outcome = getattr(row, "outcome", "")
+        if outcome == "republished":
+            continue  # a copy of the same article confirms nothing (aidlab.crossdoc)
+        ids = str(row.claim_ids).split(";")
+        for cid in (ids[-1:] if outcome == "undated" else ids):  # only the undated claim is left undecided
             cid = cid.strip()
             if cid:
                 out.setdefault(cid, []).append((str(row.check_id), str(row.verdict)))

@@ -15,12 +15,12 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from . import clean
+from . import attribution, clean, crossdoc, republication
 from .claims import CLAIM_COLUMNS, extract_claims
 from .io import write_text
 from .load import DOCUMENT_COLUMNS, MAX_PAGE_BYTES, read_documents
-from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, read_manifest
-from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame, cross_document_checks
+from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, MANIFEST_NAME, read_manifest
+from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame
 from .tables import write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
@@ -30,7 +30,11 @@ DOCUMENTS_COLUMNS: dict[str, str] = {
     "encoding": DOCUMENT_COLUMNS["encoding"],
     "checksum": DOCUMENT_COLUMNS["checksum"],
     **{c: MANIFEST_COLUMNS[c] for c in CARRIED_FIELDS},
+    **attribution.DOCUMENT_DATE_COLUMNS,
+    **republication.REPUBLICATION_COLUMNS,
 }
+#: Claims table: extracted figures plus their attribution (where, which programme, when, quantity key).
+CLAIMS_COLUMNS: dict[str, str] = {**CLAIM_COLUMNS, **attribution.ATTRIBUTION_COLUMNS, **republication.REPUBLICATION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,10 @@ class DocumentResult:
 def process_document(raw: str, doc_id: str, curated: dict | None = None) -> DocumentResult:
     """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
     doc = clean.clean_document(raw, doc_id)
-    claims = extract_claims(doc)
-    return DocumentResult(doc, clean.document_row(doc, curated), clean.segment_rows(doc), clean.span_rows(doc),
+    claims = attribution.attribute_claims(doc, extract_claims(doc), curated or {})
+    document = {**clean.document_row(doc, curated), **attribution.document_dates(doc, curated),
+                "signature": republication.page_signature(doc.text.text)}
+    return DocumentResult(doc, document, clean.segment_rows(doc), clean.span_rows(doc),
                           claims, check_document(claims))
 
 
@@ -74,7 +80,7 @@ TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
     "documents": DOCUMENTS_COLUMNS,
     "segments": clean.SEGMENT_COLUMNS,
     "spans": clean.SPAN_COLUMNS,
-    "claims": CLAIM_COLUMNS,
+    "claims": CLAIMS_COLUMNS,
     "checks": CHECK_COLUMNS,
 }
 
@@ -97,6 +103,7 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
     for folder in sorted(folders):
         m = read_manifest(folder)
         if m is not None:
+            attribution.check_manifest_dates(m, Path(folder) / MANIFEST_NAME)
             for _, row in m.iterrows():
                 curated[Path(row["file"]).stem] = {k: v for k, v in row.items() if k in CURATED_COLUMNS and v}
     usable = loaded[loaded["usable"]]
@@ -118,14 +125,19 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
     else:
         for n, job in enumerate(jobs, 1):
             collect(n, _process_row(job))
-    documents = pd.DataFrame([r.document for r in results], columns=list(clean.CLEAN_DOCUMENT_COLUMNS))
+    documents = pd.DataFrame([r.document for r in results],
+                             columns=list(clean.CLEAN_DOCUMENT_COLUMNS) + list(attribution.DOCUMENT_DATE_COLUMNS))
     meta = loaded.set_index("doc_id")[["encoding", "checksum"]]
     documents = documents.join(meta, on="doc_id")
     for field in CARRIED_FIELDS:
         documents[field] = [curated.get(d, {}).get(field, "") for d in documents["doc_id"]]
     claims = (pd.concat([r.claims for r in results], ignore_index=True) if results
-              else pd.DataFrame(columns=list(CLAIM_COLUMNS)))
-    checks = checks_frame([c for r in results for c in r.checks] + cross_document_checks(claims, documents))
+              else pd.DataFrame(columns=list(CLAIMS_COLUMNS)))
+    groups = republication.republication_groups(  # cross page: sub-quadratic, exact on candidates when texts are kept
+        documents, {r.document["doc_id"]: r.document["signature"] for r in results}, {d: x.text.text for d, x in docs.items()} or None)
+    documents["republication_group"] = documents["doc_id"].map(groups)
+    claims["republication_group"] = claims["doc_id"].map(groups).fillna("")
+    checks = checks_frame([c for r in results for c in r.checks] + crossdoc.cross_document_checks(claims, documents))
     return Tables(
         loaded=loaded,
         docs=docs,

@@ -33,7 +33,11 @@ KINDS: dict[str, str] = {
     "parts_total": "Listed parts against a stated total (共/合计 …): complete, partial (parts cover only some of the total, gap given) or exceeding.",
     "change": "A change (从A提升至B, 较2019年增长x%, 同比增加x%): implied baseline derived and checked against a stated one and the direction of change; rates flagged for relative-vs-percentage-point ambiguity.",
     "repeat": "The same figure stated twice in one article (headline and body, lead repeated): do the two intervals overlap?",
-    "cross_document": "Claims with the same programme, metric, unit and subject in different documents: intervals compared and, when both are dated and cumulative, a series that may not shrink over time.",
+    "cross_document": "Claims of one quantity key at the same time (as_of; the same period; the same batch) from different republication groups (aidlab.crossdoc): the intervals must overlap (agree; agree_at_point when they share one value; disjoint); undated claims are not compared (undated).",
+    # aidlab.crossdoc (blocked by quantity key; a republication group counts once)
+    "cross_series": "A cumulative quantity across reports ordered by as_of: may not decrease; flagged only when a later interval lies wholly below an earlier one (series_drops); series_touches when the wordings share one value; undated claims are not placed in the order.",
+    "cross_part_whole": "Part and whole across reports: a region's count (Tibet) not above the count of a region that includes it (Tibet + Xinjiang; a province for its prefecture) at the same as_of or, for cumulative counts, later; disjoint parts added by interval addition.",
+    "republication": "Copies of one article in a republication group: republished (identical figure: one source, not a confirmation), wording_changed, figure_changed (a copy changed the figure).",
 }
 
 CHECK_COLUMNS: dict[str, str] = {
@@ -48,6 +52,9 @@ CHECK_COLUMNS: dict[str, str] = {
     "modes": "For grim: the rounding modes under which the percentage is reachable, ';'-separated (empty = none).",
     "evidence": "The sentences of the claims involved, ' ‖ '-separated, for showing the check in context.",
     "evidence_offsets": "Where they stand: <claim_id>@<clean_start>-<clean_end> (clean text) and raw <raw_start>-<raw_end>, ';'-separated.",
+    "evidence_urls": "Cross-document checks: the URL of each claim's page, ';'-separated in claim order (empty when unknown); empty for within-document checks.",
+    "evidence_dates": "Cross-document checks: the date of each claim's page (ISO), ';'-separated in claim order (empty when unknown); empty for within-document checks.",
+    "quantity_key": "Cross-document checks: the quantity key the claims share (for part and whole, the key with programme, recipient and aiding parts blanked: *|*|*|metric|unit family|scope); empty for within-document checks.",
 }
 
 
@@ -441,6 +448,8 @@ def reconcile(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd
 def checks_frame(checks: list[Check]) -> pd.DataFrame:
     """Checks as a table, numbered per kind in the order given."""
     frame = pd.DataFrame([c.row() for c in checks], columns=list(CHECK_COLUMNS))
+    for col in ("evidence_urls", "evidence_dates", "quantity_key"):  # within-document checks have none
+        frame[col] = frame[col].astype(object).fillna("")
     counters: dict[str, int] = {}
     ids = []
     for kind in frame["kind"]:

