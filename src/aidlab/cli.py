@@ -28,23 +28,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     root = _project_root()
     notebooks = Path(args.notebooks or root / "notebooks")
     build = Path(args.build or root / DEFAULT_BUILD)
+    corpus = Path(args.corpus or root / DEFAULT_CORPUS).resolve()
     if args.store:
         if args.corpus or args.figures or args.lang != "en":
             raise AidlabError("--store runs the notebooks with their own default parameters; drop --corpus/--figures/--lang")
         params: dict = {}
     else:
         params = {
-            "corpus_dir": str(Path(args.corpus or root / DEFAULT_CORPUS).resolve()),
-            "out_dir": str((build / "tables").resolve()),
+            "corpus_dir": str(corpus),
+            "build_root": str(build.resolve()),
             "figures_dir": str(Path(args.figures or root / DEFAULT_FIGURES).resolve()),
             "lang": args.lang,
         }
-    results = run_notebooks(notebooks, build / "notebooks", params, only=args.only,
+    executed = build / "notebooks" / corpus.name  # one folder per corpus: runs on two corpora never overwrite each other
+    results = run_notebooks(notebooks, executed, params, only=args.only,
                             progress=lambda m: print(m, file=sys.stderr, flush=True))
     if args.store:
         store_outputs(results)
         print(f"stored outputs of {len(results)} notebook(s) back into {notebooks}", file=sys.stderr)
-    print(f"ran {len(results)} notebook(s); executed copies in {build / 'notebooks'}", file=sys.stderr)
+    print(f"ran {len(results)} notebook(s); executed copies in {executed}", file=sys.stderr)
     return 0
 
 
@@ -105,21 +107,24 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
-    """Write a table as CSV to a path (atomically) or to stdout for '-'."""
-    if out == "-":
-        df.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return
-    if dictionary is not None:
-        from .tables import write_table
+    """Write a table to a path (format by extension: .csv, .parquet, .xlsx; atomically) or CSV to stdout for '-'."""
+    from .tables import write_table
 
-        write_table(df, out, dictionary)
-        print(f"wrote {len(df)} row(s) to {out} (+ {Path(out).stem}.dictionary.csv)", file=sys.stderr)
-        return
-    from .io import atomic_path
+    written = write_table(df, out, dictionary)
+    if written:
+        extra = f" (+ {written[1].name})" if len(written) > 1 else ""
+        print(f"wrote {len(df)} row(s) to {out}{extra}", file=sys.stderr)
 
-    with atomic_path(out) as tmp:
-        df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .build import build_corpus, load_tables
+    from .show import claim_report
+
+    root = _project_root()
+    corpus = Path(args.corpus or root / DEFAULT_CORPUS)
+    tables_dir = build_corpus(corpus, args.build or root / DEFAULT_BUILD)
+    sys.stdout.write(claim_report(args.claim_id, load_tables(tables_dir), tables_dir, corpus))
+    return 0
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
@@ -156,8 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("documents", help="load files/folders and write the documents table (without text)")
     docs.add_argument("paths", nargs="+")
-    docs.add_argument("--out", default="-", help="CSV path, or - for stdout (default)")
+    docs.add_argument("--out", default="-", help="table path (.csv, .parquet, .xlsx), or - for CSV on stdout (default)")
     docs.set_defaults(func=cmd_documents)
+
+    show = sub.add_parser("show", help="one claim as a footnote cites it: page, url, date, marked sentence, offsets, checks")
+    show.add_argument("claim_id", help="claim id, <doc_id>#<n> (see the claims table)")
+    show.add_argument("--corpus", help=f"corpus folder (default: {DEFAULT_CORPUS}/); built first if its tables are missing")
+    show.add_argument("--build", help=f"build root (default: {DEFAULT_BUILD}/)")
+    show.set_defaults(func=cmd_show)
 
     dic = sub.add_parser("dictionary", help="write the data dictionary of every table as Markdown")
     dic.add_argument("--out", default="docs/data_dictionary.md", help="Markdown path, or - for stdout")
@@ -166,9 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, help_text, out_help in [
         ("clean", cmd_clean, "clean pages: documents, segments and corrupt-span tables plus one clean text per document",
          "output folder (created)"),
-        ("claims", cmd_claims, "extract every reported figure as an interval-valued claim", "CSV path, or - for stdout"),
+        ("claims", cmd_claims, "extract every reported figure as an interval-valued claim",
+         "table path (.csv, .parquet, .xlsx), or - for CSV on stdout"),
         ("reconcile", cmd_reconcile, "check whether the figures agree (GRIM, ranges, parts/totals, changes, repeats, across documents)",
-         "CSV path, or - for stdout"),
+         "table path (.csv, .parquet, .xlsx), or - for CSV on stdout"),
     ]:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of scraped pages")
