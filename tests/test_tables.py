@@ -84,8 +84,8 @@ def test_latex_structure_escapes_and_fits():
     assert all(ord(ch) < 128 for ch in tex)  # plain pdflatex input
     spec = tex.splitlines()[0]
     assert spec.count("rr@{}") == 1  # numbers right-aligned
-    fractions = [float(f) for f in re.findall(r"\{\\dimexpr ([0-9.]+)\\linewidth", spec)]
-    assert sum(fractions) <= 1.0 - 0.09 * 2 + 1e-9
+    shares = [(int(a), int(b)) for a, b in re.findall(r"\\tabcolsep\)\*(\d+)/(\d+)\\relax", spec)]
+    assert len(shares) == 3 and sum(a for a, _ in shares) == shares[0][1]  # the text columns share the rest
 
 
 def test_english_table_refuses_chinese():

@@ -142,7 +142,8 @@ def latex_table(df: pd.DataFrame, caption: str, label: str, *, lang: str = "en",
 
     `numeric` columns are right-aligned (``r``); every other column is a ragged-right ``p{}`` column
     whose width is its share in `widths` (relative weights, default equal) of what the numeric
-    columns and the column padding leave of ``\\linewidth``.  The header repeats on every page.
+    columns (their width estimated from their longest entry) and the padding leave of ``\\linewidth``;
+    a numeric column's header is set on one line per word.  The header repeats on every page.
     """
     if lang not in PREAMBLES:
         raise ValueError(f"lang must be one of {tuple(PREAMBLES)}, not {lang!r}")
@@ -151,18 +152,33 @@ def latex_table(df: pd.DataFrame, caption: str, label: str, *, lang: str = "en",
     if unknown:
         raise ValueError(f"numeric column(s) not in the table: {unknown}")
     text_cols = [c for c in cols if c not in numeric]
-    weights = {c: float((widths or {}).get(c, 1.0)) for c in text_cols}
-    total = sum(weights.values()) or 1.0
-    # each numeric column gets a budget of 9 % of the line; the text columns share the rest
-    free = max(0.1, 1.0 - 0.09 * len(numeric))
+    weights = {c: max(1, round(100 * float((widths or {}).get(c, 1.0)))) for c in text_cols}
+    total = sum(weights.values())
+    # Each numeric column takes its natural width; estimate it (0.6 em a Latin character, 1 em a CJK
+    # one, header split at spaces) and give the text columns what is left of the line, so the row fits \linewidth.
+    def em(text: str) -> float:  # a CJK character is 1 em wide
+        return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text)
+
+    def natural_em(c: str) -> float:
+        return max([em(w) for w in c.split()] + [em(str(v)) for v in df[c]] + [0.6]) + 0.2
+
+    reserve = sum(natural_em(c) for c in cols if c in numeric)
+    k = len(cols)
     spec = []
     for c in cols:
         if c in numeric:
             spec.append("r")
         else:
-            frac = free * weights[c] / total
-            spec.append(f">{{\\raggedright\\arraybackslash}}p{{\\dimexpr {frac:.3f}\\linewidth-2\\tabcolsep\\relax}}")
-    header = " & ".join(_escape(c, lang, c) for c in cols) + r" \\"
+            spec.append(f">{{\\raggedright\\arraybackslash}}p{{\\dimexpr(\\linewidth-{reserve:.1f}em-{2 * k}\\tabcolsep)"
+                        f"*{weights[c]}/{total}\\relax}}")
+
+    def head(c: str) -> str:
+        words = c.split()
+        if c in numeric and len(words) > 1:  # a narrow numeric column: its header on several lines
+            return "\\begin{tabular}[b]{@{}r@{}}" + "\\\\".join(_escape(w, lang, c) for w in words) + "\\end{tabular}"
+        return _escape(c, lang, c)
+
+    header = " & ".join(head(c) for c in cols) + r" \\"
     lines = [
         f"\\begin{{longtable}}{{@{{}}{''.join(spec)}@{{}}}}",
         f"\\caption{{{_escape(caption, lang, 'caption')}}}\\label{{{label}}}\\\\",
