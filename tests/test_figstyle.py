@@ -61,7 +61,7 @@ def test_column_widths_and_formats():
 
 
 def test_palette_is_seaborn_colorblind():
-    assert figstyle.PALETTE == sns.color_palette("colorblind").as_hex()
+    assert sns.color_palette("colorblind").as_hex() == figstyle.PALETTE
     assert all(isinstance(c, str) and c.startswith("#") for c in figstyle.PALETTE)
 
 

@@ -119,3 +119,30 @@ def test_chinese_table_compiles_with_xelatex(tmp_path):
     body = tables.latex_table(_paper("zh"), "主要产出（∞ 表示无上限）", "tab:x", lang="zh", numeric=["Low", "High"])
     log = _compile(tmp_path, "xelatex", "zh", body)
     assert all(w <= 20 for w in _overfull(log)), _overfull(log)
+
+
+# ------------------------------------------- the paper tables the notebook wrote
+PAPER_TABLES = sorted((Path(__file__).resolve().parents[1] / "figures" / "tables").glob("*.tex"))
+
+
+def test_paper_tables_are_there_in_both_languages():
+    stems = {p.stem for p in PAPER_TABLES}
+    assert stems, "figures/tables/*.tex missing: run `make run`"
+    for stem in stems:
+        other = stem[:-2] + ("zh" if stem.endswith("_en") else "en")
+        assert other in stems, other
+    for p in PAPER_TABLES:
+        if p.stem.endswith("_en"):
+            text = p.read_text(encoding="utf-8")
+            assert all(ord(ch) < 128 for ch in text), p.name  # plain pdflatex input
+            assert "\\begin{longtable}" in text and "\\toprule" in text, p.name
+
+
+@pytest.mark.parametrize("path", PAPER_TABLES, ids=[p.stem for p in PAPER_TABLES])
+def test_paper_table_compiles_without_overfull_box(tmp_path, path):
+    lang = "zh" if path.stem.endswith("_zh") else "en"
+    engine = "xelatex" if lang == "zh" else "pdflatex"
+    if shutil.which(engine) is None:
+        pytest.skip(f"{engine} not installed")
+    log = _compile(tmp_path, engine, lang, path.read_text(encoding="utf-8"))
+    assert all(w <= 20 for w in _overfull(log)), (path.name, _overfull(log))

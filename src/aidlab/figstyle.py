@@ -58,8 +58,7 @@ from typing import Any
 import matplotlib as mpl
 import seaborn as sns
 from cycler import cycler
-from matplotlib import cbook
-from matplotlib import font_manager
+from matplotlib import cbook, font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -121,7 +120,7 @@ _SAVE_METADATA = {
 }
 # Settings save_figure enforces whatever the caller did to rcParams since
 # apply_style(): they carry its guarantees (embedded fonts, determinism).
-_SAVE_RC = {
+_SAVE_RC: Any = {
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "svg.fonttype": "path",
@@ -326,7 +325,8 @@ def apply_style() -> None:
     """
     global _style_applied
     family = _register_cjk_font()
-    mpl.rcParams.update(_style_rc(family))
+    rc: Any = _style_rc(family)  # (matplotlib types rcParams keys as literals)
+    mpl.rcParams.update(rc)
     _style_applied = True
 
 
@@ -688,7 +688,4 @@ def save_figure(
         return written
     finally:
         for tmp, _ in temps:
-            try:
-                tmp.unlink()
-            except FileNotFoundError:
-                pass
+            tmp.unlink(missing_ok=True)

@@ -6,14 +6,13 @@ interpreter's prefix (the project's virtual environment), so a fresh venv never 
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .errors import NotebookRunError
 from .io import atomic_path

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import AidlabError
 from .io import atomic_path
 
-__all__ = ["FORMATS", "PREAMBLES", "dictionary_frame", "write_table", "read_table", "latex_table", "write_latex"]
+__all__ = ["FORMATS", "TableFormatError", "PREAMBLES", "dictionary_frame", "write_table", "read_table", "latex_table", "write_latex"]
 
 #: File extensions write_table understands.
 FORMATS: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
@@ -34,6 +35,10 @@ PREAMBLES: dict[str, str] = {
 }
 
 _XLSX_INF = "inf"
+
+
+class TableFormatError(AidlabError, ValueError):
+    """A table path whose extension names no format write_table knows (the CLI exits 2 with the message)."""
 
 
 def dictionary_frame(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
@@ -50,13 +55,13 @@ def dictionary_frame(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFra
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"{path}: unknown table format {suffix or '(no extension)'!r}; "
+        raise TableFormatError(f"{path}: unknown table format {suffix or '(no extension)'!r}; "
                          f"use one of {', '.join(FORMATS)}")
     return suffix
 
 
 def _write_csv(df: pd.DataFrame, target: object) -> None:
-    df.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")  # type: ignore[call-overload]
+    df.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def write_table(df: pd.DataFrame, path: str | Path, columns: Mapping[str, str] | None = None, *,
@@ -141,7 +146,7 @@ def latex_table(df: pd.DataFrame, caption: str, label: str, *, lang: str = "en",
     """A paper table as a ``longtable`` (booktabs rules, ``array`` columns) that fits the text width.
 
     `numeric` columns are right-aligned (``r``); every other column is a ragged-right ``p{}`` column
-    whose width is its share in `widths` (relative weights, default equal) of what the numeric
+    whose width is its share in `widths` (relative weights; default: its longest word) of what the numeric
     columns (their width estimated from their longest entry) and the padding leave of ``\\linewidth``;
     a numeric column's header is set on one line per word.  The header repeats on every page.
     """
@@ -152,16 +157,22 @@ def latex_table(df: pd.DataFrame, caption: str, label: str, *, lang: str = "en",
     if unknown:
         raise ValueError(f"numeric column(s) not in the table: {unknown}")
     text_cols = [c for c in cols if c not in numeric]
-    weights = {c: max(1, round(100 * float((widths or {}).get(c, 1.0)))) for c in text_cols}
-    total = sum(weights.values())
-    # Each numeric column takes its natural width; estimate it (0.6 em a Latin character, 1 em a CJK
-    # one, header split at spaces) and give the text columns what is left of the line, so the row fits \linewidth.
-    def em(text: str) -> float:  # a CJK character is 1 em wide
-        return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text)
 
+    def em(text: str) -> float:  # rough widths at 10 pt: CJK 1 em, capitals 0.72, digits 0.5, punctuation 0.28
+        return sum(1.0 if ord(ch) > 0x2E7F else 0.72 if ch.isupper() else 0.5 if ch.isdigit()
+                   else 0.28 if ch in ",.:;·'" else 0.55 for ch in text)
+
+    def longest_word(c: str) -> float:
+        return max([em(w) for w in c.split()] + [em(w) for v in df[c] for w in str(v).split()] + [0.6])
+
+    # Each numeric column takes its natural width (estimated; a header on one line per word); the text
+    # columns share what is left of the line, by default in proportion to their longest word, so that
+    # no word sticks out of its column.
     def natural_em(c: str) -> float:
         return max([em(w) for w in c.split()] + [em(str(v)) for v in df[c]] + [0.6]) + 0.2
 
+    weights = {c: max(1, round(10 * float((widths or {}).get(c, longest_word(c) + 1.0)))) for c in text_cols}
+    total = sum(weights.values())
     reserve = sum(natural_em(c) for c in cols if c in numeric)
     k = len(cols)
     spec = []
