@@ -242,3 +242,21 @@ def test_progress_draws_a_page_bar_with_rate_on_a_terminal(monkeypatch):
         bar(5, 5, "x")
     assert "page/s" not in fake2.getvalue() and "5/5 page(s)" in fake2.getvalue()
     assert progress.notebook_bar("01_corpus.ipynb") is False
+
+
+# --- speed levers keep results identical ----------------------------------------------------------
+
+def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
+    import random
+
+    from aidlab import script
+
+    full = script._t2s().convert
+    for text in seed_texts.values():
+        assert script._t2s_convert(text) == full(text)
+    rnd = random.Random(7)
+    alphabet = list("".join(seed_texts.values())) + list("，。、 \n(),.?-")
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        assert script._t2s_convert(text) == full(text)
+    assert script._t2s_convert("醫療隊") == "医疗队" and script._t2s_convert("医疗队") == "医疗队"
