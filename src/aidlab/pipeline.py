@@ -506,6 +506,8 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         tasks = plan_pages(paths, steps)
     else:
         tasks = [replace(t, steps=steps) for t in tasks]
+    if dask is not None:  # workers elsewhere read the pages by absolute path (same mount on every machine)
+        tasks = [replace(t, path=os.path.abspath(t.path)) for t in tasks]
     scratch = set()
     if need_checks:
         for name in ("claims", "documents"):
