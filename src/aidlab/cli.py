@@ -103,8 +103,18 @@ def _deliver(tmp_csv: Path, out: str, rows: int) -> None:
 
 
 def _problems_status(summary) -> int:
-    """Exit code after a streamed run: 0, or 3 when some pages were unusable (they were named on stderr)."""
-    return 3 if summary.problems else 0
+    """Exit code after a streamed run: 0, or 3 when some pages were unusable (named on stderr, listed again here)."""
+    return _list_problems(summary.problems)
+
+
+def _list_problems(problems) -> int:
+    if not problems:
+        return 0
+    shown = [Path(p).name for p, _ in problems[:20]]
+    more = f" and {len(problems) - 20} more" if len(problems) > 20 else ""
+    print(f"aidlab: {len(problems)} page(s) unusable (documents table: usable=False, problem says why): "
+          f"{', '.join(shown)}{more}", file=sys.stderr)
+    return 3
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -157,7 +167,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     target = _build_corpus(Path(args.corpus), Path(args.build_root), workers=args.workers, dask=args.dask,
                            force=args.force)
-    return 3 if (read_record(target) or {}).get("problems") else 0
+    return _list_problems((read_record(target) or {}).get("problems", []))
 
 
 def _write_csv(df, out: str, dictionary: dict | None = None) -> None:

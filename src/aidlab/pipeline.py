@@ -370,8 +370,13 @@ def chunk_mapper(workers: int = 1, dask: str | None = None) -> Iterator[Callable
     if dask is None:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             yield lambda chunks: _ordered(chunks, lambda c: pool.submit(process_chunk, c), 2 * workers)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or an error: do not wait for queued chunks
+            raise
+        pool.shutdown()
         return
     from distributed import Client, LocalCluster
 
