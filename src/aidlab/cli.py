@@ -40,7 +40,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "lang": args.lang,
         }
     # the build step first: every table of the corpus, once, into build/<corpus name>/ (skipped when unchanged)
-    tables_dir = _build_corpus(Path(args.corpus or root / DEFAULT_CORPUS), build, workers=1, dask=None, force=False)
+    tables_dir = _build_corpus(Path(args.corpus or root / DEFAULT_CORPUS), build, workers=args.workers, dask=args.dask,
+                               force=False)
     if not args.store:
         params["tables_dir"] = str(tables_dir.resolve())
     results = run_notebooks(notebooks, build / "notebooks", params, only=args.only,
@@ -214,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NN", help="run only notebooks whose name starts with these prefixes")
     run.add_argument("--store", action="store_true",
                      help="after a successful run with default parameters, copy outputs back into notebooks/ (updates nbval's oracle)")
+    run.add_argument("--workers", type=int, default=1, help="processes for the build step before the notebooks (default 1)")
+    _add_dask(run)
     run.set_defaults(func=cmd_run)
 
     man = sub.add_parser("manifest", help="add new files of a corpus folder to its manifest.csv (never changes listed rows)")
