@@ -109,7 +109,8 @@ def test_cli_reports_failure_with_nonzero_exit(tmp_path):
     nbs.mkdir()
     _notebook(nbs / "01_broken.ipynb", "raise ValueError('bad corpus')")
     proc = subprocess.run(
-        [sys.executable, "-m", "aidlab.cli", "run", "--notebooks", str(nbs), "--build", str(tmp_path / "b")],
+        [sys.executable, "-m", "aidlab.cli", "run", "--notebooks", str(nbs), "--build", str(tmp_path / "b"),
+         "--corpus", str(ROOT / "seeds")],
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert proc.returncode == 2

@@ -40,6 +40,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             "figures_dir": str(Path(args.figures or root / DEFAULT_FIGURES).resolve()),
             "lang": args.lang,
         }
+    # the build step first: every table of the corpus, once, into build/<corpus name>/ (skipped when unchanged);
+    # each notebook's first cell calls build_corpus with the same corpus and build root and finds it current
+    _build_corpus(corpus, build, workers=args.workers, dask=args.dask, force=False)
     executed = build / "notebooks" / corpus.name  # one folder per corpus: runs on two corpora never overwrite each other
     results = run_notebooks(notebooks, executed, params, only=args.only,
                             progress=lambda m: print(m, file=sys.stderr, flush=True))
@@ -72,38 +75,122 @@ def _status(loaded) -> int:
     return 0 if loaded["usable"].all() else 3
 
 
-def _build(args: argparse.Namespace):
-    from .pipeline import stderr_progress, build
+def _stream(args: argparse.Namespace, folder, **tables):
+    """Stream the pages of args.paths through the pipeline into `folder` (chunk by chunk, flat memory)."""
+    from .pipeline import stream
+    from .progress import PageProgress
 
-    return build(args.paths, workers=args.workers, progress=stderr_progress)
+    with PageProgress(args.command) as bar:
+        return stream(args.paths, folder, workers=args.workers, dask=args.dask, progress=bar, **tables)
+
+
+def _out_tables(out: str, name: str) -> dict:
+    """The tables to stream for `--out`: CSV (copied as streamed) or, for .parquet/.xlsx, Parquet to convert.
+
+    Checks the extension before any work, so `--out x.json` fails at once (exit 2, no traceback).
+    """
+    if out == "-" or Path(out).suffix.lower() == ".csv":
+        return {"csv_tables": (name,)}
+    from .tables import table_format
+
+    table_format(Path(out))
+    return {"parquet_tables": (name,)}
+
+
+def _deliver(folder: Path, name: str, out: str, rows: int) -> None:
+    """Deliver a streamed table to `out`: CSV copied atomically (or to stdout for '-'); .parquet and .xlsx
+    written by aidlab.tables.write_table, the one writer for every format, with the data dictionary beside."""
+    import shutil
+
+    if out == "-":
+        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            shutil.copyfileobj(fh, sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    if target.suffix.lower() == ".csv":
+        from .io import atomic_path
+
+        with atomic_path(target) as tmp:
+            shutil.copyfile(folder / f"{name}.csv", tmp)
+        with atomic_path(target.with_name(f"{target.stem}.dictionary.csv")) as tmp:
+            shutil.copyfile(folder / f"{name}.dictionary.csv", tmp)
+    else:
+        import pandas as pd
+
+        from .pipeline import TABLE_DICTIONARIES
+        from .tables import write_table
+
+        write_table(pd.read_parquet(folder / f"{name}.parquet"), target, TABLE_DICTIONARIES[name])
+    print(f"wrote {rows} row(s) to {out} (+ {target.stem}.dictionary.csv)", file=sys.stderr)
+
+
+def _problems_status(summary) -> int:
+    """Exit code after a streamed run: 0, or 3 when some pages were unusable (named on stderr, listed again here)."""
+    return _list_problems(summary.problems)
+
+
+def _list_problems(problems) -> int:
+    if not problems:
+        return 0
+    shown = [Path(p).name for p, _ in problems[:20]]
+    more = f" and {len(problems) - 20} more" if len(problems) > 20 else ""
+    print(f"aidlab: {len(problems)} page(s) unusable (documents table: usable=False, problem says why): "
+          f"{', '.join(shown)}{more}", file=sys.stderr)
+    return 3
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .pipeline import export
+    from .pipeline import clean_output_entry, swapped_folder
 
-    tables = _build(args)
-    written = export(tables, args.out, which=("documents", "segments", "spans"))
-    print(f"wrote {len(written)} file(s) to {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
-          f"and clean/<doc_id>.txt", file=sys.stderr)
-    return _status(tables.loaded)
+    # written into a temporary folder beside --out and swapped in whole: never half-written, never stale texts
+    with swapped_folder(args.out, allowed=clean_output_entry) as tmp:
+        summary = _stream(args, tmp, csv_tables=("documents", "segments", "spans"), texts=True)
+    print(f"wrote {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
+          f"and clean/<doc_id>.txt ({summary.rows.get('documents', 0)} document(s))", file=sys.stderr)
+    return _problems_status(summary)
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from .claims import CLAIM_COLUMNS
+    import tempfile
 
-    tables = _build(args)
-    _write_csv(tables.claims, args.out, CLAIM_COLUMNS)
-    return _status(tables.loaded)
+    with tempfile.TemporaryDirectory(prefix="aidlab-claims-") as tmp:
+        summary = _stream(args, tmp, **_out_tables(args.out, "claims"))
+        _deliver(Path(tmp), "claims", args.out, summary.rows["claims"])
+    return _problems_status(summary)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from .reconcile import CHECK_COLUMNS
+    import tempfile
 
-    tables = _build(args)
-    _write_csv(tables.checks, args.out, CHECK_COLUMNS)
-    counts = tables.checks["verdict"].value_counts().to_dict()
-    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
-    return _status(tables.loaded)
+    with tempfile.TemporaryDirectory(prefix="aidlab-reconcile-") as tmp:
+        summary = _stream(args, tmp, **_out_tables(args.out, "checks"))
+        _deliver(Path(tmp), "checks", args.out, summary.rows["checks"])
+    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items())), file=sys.stderr)
+    return _problems_status(summary)
+
+
+def _build_corpus(corpus: Path, build_root: Path, *, workers: int, dask: str | None, force: bool) -> Path:
+    from .build import BUILD_RECORD, build_corpus, read_record
+    from .progress import PageProgress
+
+    before = (Path(build_root) / corpus.resolve().name / BUILD_RECORD)
+    stamp = before.stat().st_mtime_ns if before.exists() else None
+    with PageProgress("build") as bar:
+        target = build_corpus(corpus, build_root, workers=workers, dask=dask, force=force, progress=bar)
+    record = read_record(target) or {}
+    fresh = stamp is None or (target / BUILD_RECORD).stat().st_mtime_ns != stamp
+    print(f"{'built' if fresh else 'up to date (inputs unchanged)'}: {target} "
+          f"({len(record.get('pages', {}))} page(s), {record.get('rows', {}).get('claims', 0)} claims)", file=sys.stderr)
+    return target
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import read_record
+
+    target = _build_corpus(Path(args.corpus), Path(args.build_root), workers=args.workers, dask=args.dask,
+                           force=args.force)
+    return _list_problems((read_record(target) or {}).get("problems", []))
 
 
 def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
@@ -153,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NN", help="run only notebooks whose name starts with these prefixes")
     run.add_argument("--store", action="store_true",
                      help="after a successful run with default parameters, copy outputs back into notebooks/ (updates nbval's oracle)")
+    run.add_argument("--workers", type=int, default=1, help="processes for the build step before the notebooks (default 1)")
+    _add_dask(run)
     run.set_defaults(func=cmd_run)
 
     man = sub.add_parser("manifest", help="add new files of a corpus folder to its manifest.csv (never changes listed rows)")
@@ -186,8 +275,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of scraped pages")
         p.add_argument("--out", required=True, help=out_help)
         p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+        _add_dask(p)
         p.set_defaults(func=func)
+
+    b = sub.add_parser("build", help="compute every table of a corpus once into BUILD_ROOT/<corpus name>/ (Parquet + CSV); "
+                                     "skipped when pages, manifest and package are unchanged")
+    b.add_argument("corpus", metavar="CORPUS", help="corpus folder (pages + manifest.csv)")
+    b.add_argument("--build-root", default=DEFAULT_BUILD, help=f"where build folders go (default: {DEFAULT_BUILD}/)")
+    b.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    b.add_argument("--force", action="store_true", help="rebuild even when the recorded input hash matches")
+    _add_dask(b)
+    b.set_defaults(func=cmd_build)
     return parser
+
+
+def _add_dask(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="map pages with Dask: without ADDRESS a local cluster (2 worker processes), with one "
+                        "(tcp://host:8786) an existing scheduler whose workers can read the pages (needs aidlab[dask])")
 
 
 def main(argv: list[str] | None = None) -> int:

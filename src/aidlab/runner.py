@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import NotebookRunError
 from .io import atomic_path
+from .progress import notebook_bar
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 KERNEL_NAME = "aidlab"
@@ -128,7 +129,7 @@ def run_notebooks(
             try:
                 pm.execute_notebook(
                     str(source), str(tmp), parameters=parameters, kernel_name=kernel,
-                    cwd=str(source.parent), progress_bar=False, log_output=False, language="python",
+                    cwd=str(source.parent), progress_bar=notebook_bar(source.name), log_output=False, language="python",
                 )
             except PapermillExecutionError as exc:
                 failed = build / f"{source.stem}.failed.ipynb"

@@ -52,7 +52,8 @@ def dictionary_frame(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFra
     )
 
 
-def _format_of(path: Path) -> str:
+def table_format(path: Path) -> str:
+    """The format (".csv", ".parquet", ".xlsx") a table path names; TableFormatError for any other extension."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise TableFormatError(f"{path}: unknown table format {suffix or '(no extension)'!r}; "
@@ -78,7 +79,7 @@ def write_table(df: pd.DataFrame, path: str | Path, columns: Mapping[str, str] |
         _write_csv(df, sys.stdout)
         return ()
     path = Path(path)
-    fmt = _format_of(path)
+    fmt = table_format(path)
     with atomic_path(path, suffix=fmt) as tmp:
         if fmt == ".csv":
             _write_csv(df, tmp)
@@ -98,7 +99,7 @@ def write_table(df: pd.DataFrame, path: str | Path, columns: Mapping[str, str] |
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a table written by :func:`write_table` (format from the extension)."""
     path = Path(path)
-    fmt = _format_of(path)
+    fmt = table_format(path)
     if fmt == ".csv":
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
     if fmt == ".parquet":
