@@ -134,3 +134,23 @@ def test_aidlab_run_executes_a_real_notebook_into_the_build_folder(tmp_path):
     assert table.count("\n") == 6 and ",ok," in table  # the build step ran into this build root
     assert (build / "seeds" / "documents.parquet").exists()
     assert source.read_bytes() == before
+
+
+def test_figures_notebook_in_chinese_writes_every_figure_and_table_outside_the_checkout(tmp_path):
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    before = {p: p.read_bytes() for p in (ROOT / "figures").rglob("*") if p.is_file()}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aidlab.cli", "run", "--only", "05", "--lang", "zh", "--build", str(build),
+         "--figures", str(figures)], capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr  # a missing glyph would raise MissingGlyphError
+    assert "without encryption" not in proc.stderr
+    for stem in ("fig1_corpus_zh", "fig2a_headline_outputs_zh", "fig2b_per_expert_zh", "fig4_vagueness_zh",
+                 "fig6_citable_zh"):
+        for ext in ("pdf", "svg", "png"):
+            assert (figures / f"{stem}.{ext}").stat().st_size > 0, (stem, ext)
+    headline = (figures / "tables" / "headline_outputs_zh.tex").read_text(encoding="utf-8")
+    assert "人次" in headline and "\\begin{longtable}" in headline
+    fig2a = (figures / "data" / "fig2a_headline_outputs_zh.csv").read_text(encoding="utf-8")
+    assert ",context," in fig2a and ",output," in fig2a  # aid outputs and context figures told apart
+    assert {p: p.read_bytes() for p in (ROOT / "figures").rglob("*") if p.is_file()} == before
