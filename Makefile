@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aidlab-installed
+# `make run CORPUS=DIR FIGURES=DIR` runs on another corpus: its tables go to build/<DIR name>/, beside the seeds'.
+CORPUS  ?= seeds
+FIGURES ?= figures
 
 .PHONY: all setup run test lint store benchmark clean-build
 
@@ -18,8 +21,8 @@ $(STAMP): pyproject.toml requirements.lock
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/aidlab run
-	$(BIN)/aidlab run --only 05 --lang zh
+	$(BIN)/aidlab run --corpus $(CORPUS) --figures $(FIGURES)
+	$(BIN)/aidlab run --corpus $(CORPUS) --figures $(FIGURES) --only 05 --lang zh
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 # Nothing is written into the checkout: conftest.py sends the notebooks' outputs to a temporary folder.
