@@ -154,3 +154,19 @@ def test_figures_notebook_in_chinese_writes_every_figure_and_table_outside_the_c
     fig2a = (figures / "data" / "fig2a_headline_outputs_zh.csv").read_text(encoding="utf-8")
     assert ",context," in fig2a and ",output," in fig2a  # aid outputs and context figures told apart
     assert {p: p.read_bytes() for p in (ROOT / "figures").rglob("*") if p.is_file()} == before
+
+
+def test_store_joins_stream_pieces(tmp_path):
+    from aidlab.runner import RunResult, store_outputs
+
+    nb = new_notebook()
+    cell = new_code_cell("print('a'); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n")]
+    nb.cells = [cell]
+    executed, source = tmp_path / "run.ipynb", tmp_path / "src.ipynb"
+    nbformat.write(nb, str(executed))
+    store_outputs([RunResult(source, executed, 0.0)])
+    stored = nbformat.read(str(source), as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in stored] == [("stdout", "a\nb\n"), ("stderr", "warn\n")]

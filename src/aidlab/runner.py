@@ -146,10 +146,23 @@ def run_notebooks(
     return results
 
 
+def _join_streams(outputs: list) -> list:
+    """Consecutive stream outputs of the same stream (stdout, stderr) as one output."""
+    joined: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                and joined[-1].get("name") == out.get("name")):
+            joined[-1]["text"] = joined[-1]["text"] + out["text"]
+        else:
+            joined.append(out)
+    return joined
+
+
 def store_outputs(results: list[RunResult]) -> None:
     """Copy executed notebooks back over their sources, so the stored outputs (nbval's oracle) are current.
 
-    Papermill's per-run timestamps are dropped so that re-storing an unchanged notebook changes no byte.
+    Papermill's per-run timestamps are dropped, and consecutive pieces of one stream (which the kernel
+    flushes at arbitrary points) joined, so that re-storing an unchanged notebook changes no byte.
     """
     import nbformat
 
@@ -159,5 +172,7 @@ def store_outputs(results: list[RunResult]) -> None:
         for cell in nb.cells:
             cell.metadata.pop("papermill", None)
             cell.metadata.pop("execution", None)
+            if cell.cell_type == "code":
+                cell.outputs = _join_streams(cell.outputs)
         with atomic_path(r.source, suffix=".ipynb") as tmp:
             nbformat.write(nb, str(tmp))
