@@ -23,7 +23,7 @@ def test_claims_to_stdout_has_the_required_columns(seeds_dir):
     df = pd.read_csv(io.StringIO(proc.stdout), dtype={"number": str})
     assert set(REQUIRED) <= set(df.columns) and list(df.columns) == list(CLAIM_COLUMNS)
     assert (df["doc_id"] == "003_7b7f6889dcab4358").all()
-    assert "315名" in set(df["text"]) and "[1/1]" in proc.stderr
+    assert "315名" in set(df["text"]) and "1/1 page(s)" in proc.stderr
 
 
 def test_clean_writes_tables_dictionaries_and_texts(seeds_dir, tmp_path):

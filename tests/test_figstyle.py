@@ -1,6 +1,7 @@
 """The publication figure style: fonts, sizes, palette, and how figures are written."""
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from aidlab import figstyle  # noqa: E402
-from aidlab.figstyle import MissingGlyphError, apply_style, new_figure, save_figure  # noqa: E402
+from aidlab.figstyle import MissingGlyphError, apply_style, interval_dotplot, new_figure, save_figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DNA = "\U0001F9EC"  # DNA DOUBLE HELIX: in no installed font
@@ -60,7 +61,7 @@ def test_column_widths_and_formats():
 
 
 def test_palette_is_seaborn_colorblind():
-    assert figstyle.PALETTE == sns.color_palette("colorblind").as_hex()
+    assert sns.color_palette("colorblind").as_hex() == figstyle.PALETTE
     assert all(isinstance(c, str) and c.startswith("#") for c in figstyle.PALETTE)
 
 
@@ -146,7 +147,7 @@ def test_apply_style_rcparams():
     found = font_manager.findfont(
         font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False
     )
-    assert os.path.samefile(found, figstyle.cjk_font_path())
+    assert os.path.samefile(found, figstyle.cjk_truetype_path())
 
 
 def test_apply_style_is_idempotent():
@@ -154,7 +155,7 @@ def test_apply_style_is_idempotent():
     apply_style()
     apply_style()
     assert dict(mpl.rcParams) == first
-    path = os.path.realpath(figstyle.cjk_font_path())
+    path = os.path.realpath(figstyle.cjk_truetype_path())
     entries = [
         e for e in font_manager.fontManager.ttflist if os.path.realpath(e.fname) == path
     ]
@@ -399,3 +400,36 @@ def test_png_chinese_text_draws_real_glyphs(tmp_path):
     one = _render_text_png(tmp_path, "医", "one")
     other = _render_text_png(tmp_path, "疆", "other")
     assert (np.abs(one - other) > 64).sum() > 200
+
+
+# ----------------------------------------------------------- font, once
+def test_registered_cjk_font_is_truetype_and_no_private_api_is_patched():
+    from matplotlib.backends import _backend_pdf_ps
+
+    path = figstyle.cjk_truetype_path()
+    assert path.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType outlines, not CFF ('OTTO')
+    assert font_manager.FontProperties(fname=path).get_name() == "Noto Sans CJK SC"
+    before = _backend_pdf_ps.font_as_file
+    assert _backend_pdf_ps.font_as_file is before
+    assert not hasattr(figstyle, "_truetype_pdf_fonts")
+
+
+# ------------------------------------------------------------- intervals
+def test_interval_dotplot_draws_point_range_and_open():
+    fig, ax = new_figure()
+    drawn = interval_dotplot(ax, [206, 480000, 120000, 0], [206, 490000, math.inf, math.inf],
+                             written=[206, 480000, 120000, math.nan], exact=[True, False, False, False],
+                             no_bound="无界")
+    assert drawn == ["point", "range", "open", "open"]
+    assert ax.get_xscale() == "log"  # 206 … 490 000 spans more than 30×
+    assert ax.get_ylim() == (3.5, -0.5)  # first row on top
+    assert any(t.get_text() == "无界" for t in ax.texts)  # 0 … inf: no bound either side
+    assert len(ax.patches) + len([c for c in ax.get_children() if c.__class__.__name__ == "Annotation"]) >= 2
+
+
+def test_interval_limits_linear_when_close():
+    assert figstyle.interval_limits([10, 20], [12, 25]) == (False, 0.0, 25 * 1.25)
+    log, lo, hi = figstyle.interval_limits([1], [math.inf])
+    assert (log, lo, hi) == (False, 0.0, 1.25)
+    with pytest.raises(ValueError):
+        interval_dotplot(new_figure()[1], [1, 2], [3])

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -11,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from aidlab.errors import NotebookRunError
-from aidlab.runner import numbered_notebooks, run_notebooks
+from aidlab.runner import kernel_argv, numbered_notebooks, run_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,8 +70,38 @@ def test_project_notebooks_have_a_parameters_cell():
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, path.name
         source = "".join(tagged[0]["source"])
-        for name in ("corpus_dir", "out_dir", "figures_dir", "lang"):
-            assert name in source, (path.name, name)
+        for name in ("corpus_dir", "build_root", "figures_dir", "lang"):
+            assert re.search(rf"^{name} = ", source, re.M), (path.name, name)
+        # outputs go where the environment says (a temporary folder under `make test`)
+        assert 'os.environ.get("AIDLAB_BUILD_ROOT"' in source and 'os.environ.get("AIDLAB_FIGURES_DIR"' in source
+
+
+def test_project_notebooks_read_the_built_tables_and_end_with_findings():
+    for path in numbered_notebooks(ROOT / "notebooks"):
+        nb = nbformat.read(str(path), as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        first = code[1].source  # the cell after the parameters
+        assert "build_corpus(corpus_dir, build_root)" in first, path.name
+        assert "pipeline.build" not in "".join(c.source for c in code), path.name
+        assert not any("NBVAL_" in c.source for c in code), path.name  # nbval markers are tags
+        assert any("nbval-check-output" in c.metadata.get("tags", []) for c in code), path.name
+        assert "**Findings.**" in code[-1].source and "**Caveats.**" in code[-1].source, path.name
+
+
+def test_kernel_starts_without_the_tcp_warning(tmp_path):
+    argv = [a.replace("{connection_file}", str(tmp_path / "kernel.json")) for a in kernel_argv()]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        for _ in range(100):  # the kernel writes its connection file once its sockets are bound
+            if (tmp_path / "kernel.json").exists():
+                break
+            time.sleep(0.1)
+        time.sleep(1.0)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert (tmp_path / "kernel.json").exists(), err
+    assert "without encryption" not in err, err
 
 
 def test_cli_reports_failure_with_nonzero_exit(tmp_path):
@@ -98,9 +130,46 @@ def test_aidlab_run_executes_a_real_notebook_into_the_build_folder(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "[1/1] 01_corpus.ipynb" in proc.stderr
-    executed = nbformat.read(str(build / "notebooks" / "01_corpus.ipynb"), as_version=4)
+    executed = nbformat.read(str(build / "notebooks" / "seeds" / "01_corpus.ipynb"), as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and str(build / "tables") in injected[0].source
-    table = (build / "tables" / "documents_raw.csv").read_text(encoding="utf-8")
-    assert table.count("\n") == 6 and ",ok," in table
+    assert injected and str(build) in injected[0].source
+    table = (build / "seeds" / "documents.csv").read_text(encoding="utf-8")
+    assert table.count("\n") == 6 and ",ok," in table  # the build step ran into this build root
+    assert (build / "seeds" / "documents.parquet").exists()
     assert source.read_bytes() == before
+
+
+def test_figures_notebook_in_chinese_writes_every_figure_and_table_outside_the_checkout(tmp_path):
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    before = {p: p.read_bytes() for p in (ROOT / "figures").rglob("*") if p.is_file()}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aidlab.cli", "run", "--only", "05", "--lang", "zh", "--build", str(build),
+         "--figures", str(figures)], capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr  # a missing glyph would raise MissingGlyphError
+    assert "without encryption" not in proc.stderr
+    for stem in ("fig1_corpus_zh", "fig2a_headline_outputs_zh", "fig2b_per_expert_zh", "fig4_vagueness_zh",
+                 "fig6_citable_zh"):
+        for ext in ("pdf", "svg", "png"):
+            assert (figures / f"{stem}.{ext}").stat().st_size > 0, (stem, ext)
+    headline = (figures / "tables" / "headline_outputs_zh.tex").read_text(encoding="utf-8")
+    assert "人次" in headline and "\\begin{longtable}" in headline
+    fig2a = (figures / "data" / "fig2a_headline_outputs_zh.csv").read_text(encoding="utf-8")
+    assert ",context," in fig2a and ",output," in fig2a  # aid outputs and context figures told apart
+    assert {p: p.read_bytes() for p in (ROOT / "figures").rglob("*") if p.is_file()} == before
+
+
+def test_store_joins_stream_pieces(tmp_path):
+    from aidlab.runner import RunResult, store_outputs
+
+    nb = new_notebook()
+    cell = new_code_cell("print('a'); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n")]
+    nb.cells = [cell]
+    executed, source = tmp_path / "run.ipynb", tmp_path / "src.ipynb"
+    nbformat.write(nb, str(executed))
+    store_outputs([RunResult(source, executed, 0.0)])
+    stored = nbformat.read(str(source), as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in stored] == [("stdout", "a\nb\n"), ("stderr", "warn\n")]

@@ -1,19 +1,21 @@
-"""Notebook views on the seed tables, and the generated data dictionary being current."""
+"""The groupings the notebooks share, on the built seed tables, and the generated data dictionary being current."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from aidlab import pipeline, views
+from aidlab.build import build_corpus, load_tables
 from aidlab.dictionary import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def tables(seeds_dir):
-    return pipeline.build(seeds_dir)
+def tables(seeds_dir, tmp_path_factory):
+    return load_tables(build_corpus(seeds_dir, tmp_path_factory.mktemp("build")))
 
 
 def test_data_dictionary_document_is_current():
@@ -21,39 +23,48 @@ def test_data_dictionary_document_is_current():
         "docs/data_dictionary.md is stale: run `aidlab dictionary`"
 
 
-def test_every_table_column_is_documented(tables):
+def test_every_built_table_column_is_documented(tables):
     for name, columns in pipeline.TABLE_DICTIONARIES.items():
-        assert list(getattr(tables, name).columns) == list(columns), name
+        assert list(tables[name].columns) == list(columns), name
         assert all(len(d) > 10 for d in columns.values()), name
 
 
-def test_chrome_by_kind_adds_up_to_segment_chars(tables):
-    table = views.chrome_by_kind(tables)
-    assert table.sum().sum() == tables.segments["chars"].sum()
-    assert table.loc["001_9134c7ceacedcb77", "related"] > 1000
+def test_every_reading_of_the_seeds_has_a_class(tables):
+    claims = tables["claims"]
+    classes = [views.reading_class(r, d) for r, d in zip(claims["reading"], claims["damaged"])]
+    assert classes.count("damaged") == int(claims["damaged"].sum())
+    assert classes.count("open") == int(claims["reading"].isin(["more_than", "at_least"]).sum())
+    with pytest.raises(ValueError, match="guess"):
+        views.reading_class("guess")
 
 
-def test_in_context_marks_the_raw_figure(tables):
-    damaged = tables.claims[tables.claims["damaged"]]
-    ctx = views.in_context(tables, damaged)
-    assert len(ctx) == len(damaged)
-    assert ctx["raw context"].str.contains("【\\?78人】").any()
+def test_claim_checks_names_every_claim_of_every_check(tables):
+    named = views.claim_checks(tables["checks"])
+    for row in tables["checks"].itertuples():
+        for cid in row.claim_ids.split(";"):
+            assert (row.check_id, row.verdict) in [(c, v) for c, v, _ in named[cid]]
 
 
-def test_vagueness_shares_sum_to_one(tables):
-    table = views.vagueness(tables.claims)
-    shares = table.drop(columns="figures").sum(axis=1)
-    assert ((shares - 1).abs() < 0.01).all()
-    assert table["figures"].sum() == len(tables.claims)
+def test_claim_checks_copies_confirm_nothing_and_undated_names_one_claim():
+    checks = pd.DataFrame({
+        "check_id": ["republication-1", "cross_series-1", "range-1"],
+        "verdict": ["consistent", "indeterminate", "consistent"],
+        "outcome": ["republished", "undated", "within_0_100"],
+        "claim_ids": ["a#1;b#1", "a#2;c#3", "d#1"],
+        "can_fail": [True, False, False],
+    })
+    named = views.claim_checks(checks)
+    assert "b#1" not in named and "a#1" not in named      # a copy of the same article confirms nothing
+    assert "a#2" not in named and named["c#3"] == [("cross_series-1", "indeterminate", False)]
+    assert named["d#1"] == [("range-1", "consistent", False)]  # a check that could not fail is marked so
 
 
-def test_metric_coverage_counts_every_claim_in_both_languages(tables):
-    assert views.metric_coverage(tables.claims).to_numpy().sum() == len(tables.claims)
-    assert "接诊患者" in views.metric_coverage(tables.claims, "zh").index
+def test_doc_labels_prefix_and_date():
+    docs = pd.DataFrame({"doc_id": ["000_a", "001_b"], "published": ["unknown", "2024-06-02"]})
+    assert views.doc_labels(docs) == {"000_a": "000 · date unknown", "001_b": "001 · 2024-06-02"}
+    clash = pd.DataFrame({"doc_id": ["000_a", "000_b"], "published": ["", ""]})
+    assert views.doc_labels(clash, "日期不详") == {"000_a": "000_a · 日期不详", "000_b": "000_b · 日期不详"}
 
 
-def test_appendix_summary_states_the_counts(tables):
-    text = views.appendix_summary(tables)
-    assert f"{len(tables.claims)} reported figures" in text
-    assert f"{len(tables.checks)} consistency checks" in text
-    assert "truncated" in text
+def test_raw_context_marks_the_span():
+    assert views.raw_context("当地人?78人\n实施", 3, 7, width=3) == "当地人【?78人】⏎实施"

@@ -44,32 +44,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     root = _project_root()
     notebooks = Path(args.notebooks or root / "notebooks")
     build = Path(args.build or root / DEFAULT_BUILD)
+    corpus = Path(args.corpus or root / DEFAULT_CORPUS).resolve()
+    figures = Path(args.figures or root / DEFAULT_FIGURES)
+    require_manifest(corpus)
+    for out, option in ((build / "notebooks", "--build"), (build / corpus.name, "--build"), (figures, "--figures")):
+        _guard(out, [corpus], kind="folder", option=option)
     if args.store:
         if args.corpus or args.figures or args.lang != "en":
             raise AidlabError("--store runs the notebooks with their own default parameters; drop --corpus/--figures/--lang")
         params: dict = {}
     else:
-        corpus = Path(args.corpus or root / DEFAULT_CORPUS)
-        figures = Path(args.figures or root / DEFAULT_FIGURES)
-        require_manifest(corpus)
-        from .io import check_output, guard_output
-
-        for out, option in ((build / "notebooks", "--build"), (build / "tables", "--build"), (figures, "--figures")):
-            guard_output(out, [corpus], kind="folder", option=option)
-        check_output(build, kind="folder", option="--build")
-        check_output(figures, kind="folder", option="--figures")
         params = {
-            "corpus_dir": str(corpus.resolve()),
-            "out_dir": str((build / "tables").resolve()),
+            "corpus_dir": str(corpus),
+            "build_root": str(build.resolve()),
             "figures_dir": str(figures.resolve()),
             "lang": args.lang,
         }
-    results = run_notebooks(notebooks, build / "notebooks", params, only=args.only,
+    # the build step first: every table of the corpus, once, into build/<corpus name>/ (skipped when unchanged);
+    # each notebook's first cell calls build_corpus with the same corpus and build root and finds it current
+    _build_corpus(corpus, build, workers=args.workers, dask=args.dask, force=False)
+    executed = build / "notebooks" / corpus.name  # one folder per corpus: runs on two corpora never overwrite each other
+    results = run_notebooks(notebooks, executed, params, only=args.only,
                             progress=lambda m: print(m, file=sys.stderr, flush=True))
     if args.store:
         store_outputs(results)
         print(f"stored outputs of {len(results)} notebook(s) back into {notebooks}", file=sys.stderr)
-    print(f"ran {len(results)} notebook(s); executed copies in {build / 'notebooks'}", file=sys.stderr)
+    print(f"ran {len(results)} notebook(s); executed copies in {executed}", file=sys.stderr)
     return 0
 
 
@@ -101,64 +101,163 @@ def _status(loaded) -> int:
     return 0 if loaded["usable"].all() else 3
 
 
-def _build(args: argparse.Namespace):
-    from .pipeline import build, stderr_progress
+def _stream(args: argparse.Namespace, folder, **tables):
+    """Stream the pages of args.paths through the pipeline into `folder` (chunk by chunk, flat memory)."""
+    from .pipeline import stream
+    from .progress import PageProgress
 
-    return build(args.paths, workers=args.workers, progress=stderr_progress, max_bytes=args.max_bytes)
+    with PageProgress(args.command) as bar:
+        return stream(args.paths, folder, workers=args.workers, dask=args.dask, progress=bar,
+                      max_bytes=args.max_bytes, **tables)
+
+
+def _out_tables(out: str, name: str) -> dict:
+    """The tables to stream for `--out`: CSV (copied as streamed) or, for .parquet/.xlsx, Parquet to convert.
+
+    Checks the extension before any work, so `--out x.json` fails at once (exit 2, no traceback).
+    """
+    if out == "-" or Path(out).suffix.lower() == ".csv":
+        return {"csv_tables": (name,)}
+    from .tables import table_format
+
+    table_format(Path(out))
+    return {"parquet_tables": (name,)}
+
+
+def _deliver(folder: Path, name: str, out: str, rows: int) -> None:
+    """Deliver a streamed table to `out`: CSV copied atomically (or to stdout for '-'); .parquet and .xlsx
+    written by aidlab.tables.write_table, the one writer for every format, with the data dictionary beside."""
+    import shutil
+
+    if out == "-":
+        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            shutil.copyfileobj(fh, sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    if target.suffix.lower() == ".csv":
+        from .io import atomic_path
+
+        with atomic_path(target) as tmp:
+            shutil.copyfile(folder / f"{name}.csv", tmp)
+        with atomic_path(target.with_name(f"{target.stem}.dictionary.csv")) as tmp:
+            shutil.copyfile(folder / f"{name}.dictionary.csv", tmp)
+    else:
+        import pandas as pd
+
+        from .pipeline import TABLE_DICTIONARIES
+        from .tables import write_table
+
+        write_table(pd.read_parquet(folder / f"{name}.parquet"), target, TABLE_DICTIONARIES[name])
+    print(f"wrote {rows} row(s) to {out} (+ {target.stem}.dictionary.csv)", file=sys.stderr)
+
+
+def _problems_status(summary) -> int:
+    """Exit code after a streamed run: 0, or 3 when some pages were unusable (named on stderr, listed again here)."""
+    return _list_problems(summary.problems)
+
+
+def _list_problems(problems) -> int:
+    if not problems:
+        return 0
+    shown = [Path(p).name for p, _ in problems[:20]]
+    more = f" and {len(problems) - 20} more" if len(problems) > 20 else ""
+    print(f"aidlab: {len(problems)} page(s) unusable (documents table: usable=False, problem says why): "
+          f"{', '.join(shown)}{more}", file=sys.stderr)
+    return 3
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .pipeline import export
+    from .pipeline import clean_output_entry, swapped_folder
 
     _guard(args.out, args.paths, kind="folder")
-    tables = _build(args)
-    written = export(tables, args.out, which=("documents", "segments", "spans"))
-    print(f"wrote {len(written)} file(s) to {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
-          f"and clean/<doc_id>.txt", file=sys.stderr)
-    return _status(tables.loaded)
+    # written into a temporary folder beside --out and swapped in whole: never half-written, never stale texts
+    with swapped_folder(args.out, allowed=clean_output_entry) as tmp:
+        summary = _stream(args, tmp, csv_tables=("documents", "segments", "spans"), texts=True)
+    print(f"wrote {args.out}: documents.csv, segments.csv, spans.csv (+ data dictionaries) "
+          f"and clean/<doc_id>.txt ({summary.rows.get('documents', 0)} document(s))", file=sys.stderr)
+    return _problems_status(summary)
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from .pipeline import CLAIMS_COLUMNS
+    import tempfile
 
     _guard(args.out, args.paths)
-    tables = _build(args)
-    _write_csv(tables.claims, args.out, CLAIMS_COLUMNS)
-    return _status(tables.loaded)
+    with tempfile.TemporaryDirectory(prefix="aidlab-claims-") as tmp:
+        summary = _stream(args, tmp, **_out_tables(args.out, "claims"))
+        _deliver(Path(tmp), "claims", args.out, summary.rows["claims"])
+    return _problems_status(summary)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from .reconcile import CHECK_COLUMNS
+    import tempfile
 
     _guard(args.out, args.paths)
-    tables = _build(args)
-    _write_csv(tables.checks, args.out, CHECK_COLUMNS)
-    counts = tables.checks["verdict"].value_counts().to_dict()
-    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
-    return _status(tables.loaded)
+    with tempfile.TemporaryDirectory(prefix="aidlab-reconcile-") as tmp:
+        summary = _stream(args, tmp, **_out_tables(args.out, "checks"))
+        _deliver(Path(tmp), "checks", args.out, summary.rows["checks"])
+    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items())), file=sys.stderr)
+    return _problems_status(summary)
+
+
+def _build_corpus(corpus: Path, build_root: Path, *, workers: int, dask: str | None, force: bool) -> Path:
+    from .build import BUILD_RECORD, build_corpus, read_record
+    from .progress import PageProgress
+
+    before = (Path(build_root) / corpus.resolve().name / BUILD_RECORD)
+    stamp = before.stat().st_mtime_ns if before.exists() else None
+    with PageProgress("build") as bar:
+        target = build_corpus(corpus, build_root, workers=workers, dask=dask, force=force, progress=bar)
+    record = read_record(target) or {}
+    fresh = stamp is None or (target / BUILD_RECORD).stat().st_mtime_ns != stamp
+    print(f"{'built' if fresh else 'up to date (inputs unchanged)'}: {target} "
+          f"({len(record.get('pages', {}))} page(s), {record.get('rows', {}).get('claims', 0)} claims)", file=sys.stderr)
+    return target
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import read_record
+
+    _guard(Path(args.build_root) / Path(args.corpus).resolve().name, [args.corpus], kind="folder", option="--build-root")
+    target = _build_corpus(Path(args.corpus), Path(args.build_root), workers=args.workers, dask=args.dask,
+                           force=args.force)
+    return _list_problems((read_record(target) or {}).get("problems", []))
 
 
 def _write_csv(df, out: str, dictionary: dict | None = None) -> None:
-    """Write a table as CSV to a path (atomically) or to stdout for '-'."""
-    if out == "-":
-        df.to_csv(sys.stdout, index=False, lineterminator="\n")
-        sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
-        return
-    if dictionary is not None and not _is_stream(out):
-        from .tables import write_table
+    """Write a table to a path (format by extension: .csv, .parquet, .xlsx; atomically) or CSV to stdout for '-'."""
+    from .tables import write_table
 
-        write_table(df, out, dictionary)
-        print(f"wrote {len(df)} row(s) to {out} (+ {Path(out).stem}.dictionary.csv)", file=sys.stderr)
-        return
-    from .io import atomic_path
+    written = write_table(df, out, None if _is_stream(out) else dictionary)
+    if written:
+        extra = f" (+ {written[1].name})" if len(written) > 1 else ""
+        print(f"wrote {len(df)} row(s) to {out}{extra}", file=sys.stderr)
 
-    with atomic_path(out) as tmp:
-        df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    print(f"wrote {len(df)} row(s) to {out}", file=sys.stderr)
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .build import build_corpus, load_tables
+    from .show import claim_report
+
+    root = _project_root()
+    corpus = Path(args.corpus or root / DEFAULT_CORPUS)
+    tables_dir = build_corpus(corpus, args.build or root / DEFAULT_BUILD)
+    sys.stdout.write(claim_report(args.claim_id, load_tables(tables_dir), tables_dir, corpus))
+    return 0
 
 
 def _is_stream(out: str) -> bool:
     """True for a device or FIFO (after following a link): written into directly, no dictionary beside it."""
+    import stat
+
+    if out == "-":
+        return True
+    try:
+        mode = Path(out).stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
     import stat
 
     try:
@@ -203,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NN", help="run only notebooks whose name starts with these prefixes")
     run.add_argument("--store", action="store_true",
                      help="after a successful run with default parameters, copy outputs back into notebooks/ (updates nbval's oracle)")
+    run.add_argument("--workers", type=int, default=1, help="processes for the build step before the notebooks (default 1)")
+    _add_dask(run)
     run.set_defaults(func=cmd_run)
 
     man = sub.add_parser("manifest", help="add new files of a corpus folder to its manifest.csv (never changes listed rows)")
@@ -211,9 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("documents", help="load files/folders and write the documents table (without text)")
     docs.add_argument("paths", nargs="+")
-    docs.add_argument("--out", default="-", help="CSV path, or - for stdout (default)")
+    docs.add_argument("--out", default="-", help="table path (.csv, .parquet, .xlsx), or - for CSV on stdout (default)")
     _max_bytes_option(docs)
     docs.set_defaults(func=cmd_documents)
+
+    show = sub.add_parser("show", help="one claim as a footnote cites it: page, url, date, marked sentence, offsets, checks")
+    show.add_argument("claim_id", help="claim id, <doc_id>#<n> (see the claims table)")
+    show.add_argument("--corpus", help=f"corpus folder (default: {DEFAULT_CORPUS}/); built first if its tables are missing")
+    show.add_argument("--build", help=f"build root (default: {DEFAULT_BUILD}/)")
+    show.set_defaults(func=cmd_show)
 
     dic = sub.add_parser("dictionary", help="write the data dictionary of every table as Markdown")
     dic.add_argument("--out", default="docs/data_dictionary.md", help="Markdown path, or - for stdout")
@@ -222,17 +329,35 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, help_text, out_help in [
         ("clean", cmd_clean, "clean pages: documents, segments and corrupt-span tables plus one clean text per document",
          "output folder (created)"),
-        ("claims", cmd_claims, "extract every reported figure as an interval-valued claim", "CSV path, or - for stdout"),
+        ("claims", cmd_claims, "extract every reported figure as an interval-valued claim",
+         "table path (.csv, .parquet, .xlsx), or - for CSV on stdout"),
         ("reconcile", cmd_reconcile, "check whether the figures agree (GRIM, ranges, parts/totals, changes, repeats, across documents)",
-         "CSV path, or - for stdout"),
+         "table path (.csv, .parquet, .xlsx), or - for CSV on stdout"),
     ]:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of scraped pages")
         p.add_argument("--out", required=True, help=out_help)
         p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+        _add_dask(p)
         _max_bytes_option(p)
         p.set_defaults(func=func)
+
+    b = sub.add_parser("build", help="compute every table of a corpus once into BUILD_ROOT/<corpus name>/ (Parquet + CSV); "
+                                     "skipped when pages, manifest and package are unchanged")
+    b.add_argument("corpus", metavar="CORPUS", help="corpus folder (pages + manifest.csv)")
+    b.add_argument("--build-root", default=DEFAULT_BUILD, help=f"where build folders go (default: {DEFAULT_BUILD}/)")
+    b.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    b.add_argument("--force", action="store_true", help="rebuild even when the recorded input hash matches")
+    _add_dask(b)
+    _max_bytes_option(b)
+    b.set_defaults(func=cmd_build)
     return parser
+
+
+def _add_dask(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="map pages with Dask: without ADDRESS a local cluster (2 worker processes), with one "
+                        "(tcp://host:8786) an existing scheduler whose workers can read the pages (needs aidlab[dask])")
 
 
 def _install_interrupt_handler():

@@ -12,6 +12,9 @@ One place that decides how figures look and how they are written to disk:
   and glyph outlines in SVG.
 * :func:`new_figure` creates a figure sized for a single (3.5 in) or double
   (7.2 in) journal column.
+* :func:`interval_dotplot` draws intervals as a dot (exact), a bar with caps
+  (bounded) or an arrow to the axis edge (open-ended): the one primitive behind
+  every figure of reported values.
 * :func:`save_figure` writes PDF + SVG + 300-dpi PNG, atomically and
   byte-identically on reruns, and refuses (:class:`MissingGlyphError`) to
   write anything if some text needs a glyph the fonts lack.
@@ -27,9 +30,10 @@ repeat the warning when the same figure is rendered a second time (e.g. after
 a notebook displayed it).  Journals ask for embedded, selectable fonts in PDF,
 hence ``pdf.fonttype = 42``.  Noto Sans CJK SC has CFF (PostScript) outlines,
 which matplotlib 3.11 stores where the PDF format expects TrueType (poppler:
-"Mismatch between font type and embedded font file"); :func:`save_figure`
-therefore converts the embedded font subset to TrueType outlines, see
-:func:`_truetype_pdf_fonts`.  Byte-identical output makes figure changes
+"Mismatch between font type and embedded font file"); the font is therefore
+converted to TrueType outlines once per machine (fontTools, cached in
+matplotlib's cache folder, see :func:`cjk_truetype_path`) and that file is
+what gets registered with matplotlib, so no private matplotlib API is touched.  Byte-identical output makes figure changes
 visible in version control and lets reruns of notebooks be verified, hence the
 fixed SVG hash salt and the removal of timestamps / software tags from the
 metadata.  SimHei, which ``mplfonts`` also ships, is never used: its licence is
@@ -41,7 +45,6 @@ Importing this module changes no global state; call :func:`apply_style`
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -55,8 +58,7 @@ from typing import Any
 import matplotlib as mpl
 import seaborn as sns
 from cycler import cycler
-from matplotlib import cbook
-from matplotlib import font_manager
+from matplotlib import cbook, font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -69,7 +71,10 @@ __all__ = [
     "CJK_FAMILY",
     "MissingGlyphError",
     "cjk_font_path",
+    "cjk_truetype_path",
     "apply_style",
+    "interval_limits",
+    "interval_dotplot",
     "new_figure",
     "save_figure",
 ]
@@ -115,7 +120,7 @@ _SAVE_METADATA = {
 }
 # Settings save_figure enforces whatever the caller did to rcParams since
 # apply_style(): they carry its guarantees (embedded fonts, determinism).
-_SAVE_RC = {
+_SAVE_RC: Any = {
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "svg.fonttype": "path",
@@ -187,9 +192,41 @@ def cjk_font_path() -> Path:
     )
 
 
+def _font_cache_dir() -> Path:
+    override = os.environ.get("AIDLAB_FONT_CACHE")
+    return Path(override) if override else Path(mpl.get_cachedir()) / "aidlab"
+
+
+def cjk_truetype_path() -> Path:
+    """The CJK font with TrueType outlines: converted from :func:`cjk_font_path` once, then cached.
+
+    The cache file (in matplotlib's cache folder, or ``$AIDLAB_FONT_CACHE``) is named after the
+    SHA-256 of the source font, so a new mplfonts release converts again.  The conversion (about
+    40 s for the 65 535 glyphs) is deterministic: no timestamp is recalculated, so every machine
+    gets the same bytes and the figures embed the same subsets.
+    """
+    import hashlib
+
+    source = cjk_font_path()
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = _font_cache_dir() / f"{source.stem}.{digest}.ttf"
+    if target.is_file():
+        return target
+    from fontTools.ttLib import TTFont
+
+    from .io import atomic_path
+
+    font = TTFont(source, recalcTimestamp=False)
+    if "CFF " in font:
+        _cff_to_truetype(font)
+    with atomic_path(target, suffix=".ttf") as tmp:
+        font.save(tmp, reorderTables=True)
+    return target
+
+
 def _register_cjk_font() -> str:
-    """Register the CJK font with matplotlib (once) and return its family name."""
-    path = cjk_font_path()
+    """Register the TrueType CJK font with matplotlib (once) and return its family name."""
+    path = cjk_truetype_path()
     fm = font_manager.fontManager
     registered = {os.path.realpath(entry.fname) for entry in fm.ttflist}
     if os.path.realpath(path) not in registered:
@@ -288,7 +325,8 @@ def apply_style() -> None:
     """
     global _style_applied
     family = _register_cjk_font()
-    mpl.rcParams.update(_style_rc(family))
+    rc: Any = _style_rc(family)  # (matplotlib types rcParams keys as literals)
+    mpl.rcParams.update(rc)
     _style_applied = True
 
 
@@ -337,6 +375,91 @@ def new_figure(
     return plt.subplots(nrows, ncols, figsize=(w, w * aspect), **kw)
 
 
+# ------------------------------------------------------------- intervals
+def interval_limits(low: Sequence[float], high: Sequence[float], log_ratio: float = 30.0) -> tuple[bool, float, float]:
+    """(log axis?, xmin, xmax) for drawing intervals: logarithmic when the finite values span more than `log_ratio`×."""
+    import math
+
+    finite = [float(v) for v in (*low, *high) if math.isfinite(float(v)) and float(v) > 0]
+    if not finite:
+        return False, 0.0, 1.0
+    lo, hi = min(finite), max(finite)
+    if hi / lo > log_ratio:
+        return True, lo / 2.5, hi * 4.0
+    return False, 0.0, hi * 1.25
+
+
+def interval_dotplot(
+    ax: Any,
+    low: Sequence[float],
+    high: Sequence[float],
+    *,
+    written: Sequence[float] | None = None,
+    exact: Sequence[bool] | None = None,
+    low_inclusive: Sequence[bool] | None = None,
+    colours: Sequence[str] | None = None,
+    no_bound: str = "no bound",
+    log_ratio: float = 30.0,
+) -> list[str]:
+    """Draw one interval per row (row i at y = i, first row on top) and return how each was drawn.
+
+    * ``point`` (``exact[i]``, or low == high): a dot at the written value, the rounding interval
+      (if any) as a thin line;
+    * ``range`` (finite high): a bar from low to high with caps, the written value as an open dot;
+    * ``open`` (high = inf): an arrow from low to the right axis edge, low as a dot (filled when
+      low itself is possible); when low is 0 too, a dashed double arrow labelled `no_bound`.
+
+    The x axis is set from :func:`interval_limits` (log when the values span > `log_ratio`×).  The
+    caller labels the rows (``ax.set_yticks``); nothing here depends on what the values count.
+    """
+    import math
+
+    n = len(low)
+    if len(high) != n:
+        raise ValueError("low and high must have the same length")
+    written = list(written) if written is not None else [math.nan] * n
+    exact = list(exact) if exact is not None else [False] * n
+    low_inclusive = list(low_inclusive) if low_inclusive is not None else [True] * n
+    colours = list(colours) if colours is not None else [PALETTE[0]] * n
+    log, xmin, xmax = interval_limits(low, high, log_ratio)
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(n - 0.5, -0.5)
+    edge = ax.get_yaxis_transform()
+    drawn: list[str] = []
+    for y in range(n):
+        lo, hi, w, colour = float(low[y]), float(high[y]), float(written[y]), colours[y]
+        starts_at_edge = (log and lo <= 0) or (not log and lo < xmin)
+        x0 = xmin if starts_at_edge else lo
+        if math.isinf(hi):
+            drawn.append("open")
+            if starts_at_edge or lo <= 0:
+                ax.annotate("", xy=(1.0, y), xycoords=edge, xytext=(0.0, y), textcoords=edge,
+                            arrowprops=dict(arrowstyle="<|-|>", color=colour, lw=1.0, shrinkA=0, shrinkB=0,
+                                            mutation_scale=7, linestyle=(0, (3, 2))))
+                ax.text(0.5, y, no_bound, transform=edge, ha="center", va="center", fontsize=6.5, color=colour,
+                        bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+                continue
+            ax.annotate("", xy=(1.0, y), xycoords=edge, xytext=(x0, y), textcoords="data",
+                        arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.3, shrinkA=0, shrinkB=0,
+                                        mutation_scale=7))
+            ax.plot([lo], [y], marker="o", ms=3.8, color=colour,
+                    markerfacecolor=colour if low_inclusive[y] else "white", markeredgewidth=1.0, zorder=3)
+        elif exact[y] or lo == hi:
+            drawn.append("point")
+            ax.plot([x0, hi], [y, y], color=colour, lw=1.0, solid_capstyle="butt")
+            ax.plot([w if math.isfinite(w) else (lo + hi) / 2], [y], marker="o", ms=4.2, color=colour, zorder=3)
+        else:
+            drawn.append("range")
+            ax.plot([x0, hi], [y, y], color=colour, lw=2.2, solid_capstyle="butt", alpha=0.75)
+            ax.plot([x0, hi], [y, y], linestyle="none", marker="|", ms=6, color=colour, markeredgewidth=1.0)
+            if math.isfinite(w):
+                ax.plot([w], [y], marker="o", ms=3.4, color=colour, markerfacecolor="white",
+                        markeredgewidth=0.9, zorder=3)
+    return drawn
+
+
 # ---------------------------------------------------------------------- save
 def _font_charmap(fontpath: Any) -> tuple[str, frozenset[int]]:
     """(family name, set of code points) of one font file (cached)."""
@@ -350,11 +473,18 @@ def _font_charmap(fontpath: Any) -> tuple[str, frozenset[int]]:
 
 
 def _fonts_for(prop: font_manager.FontProperties) -> list[Any]:
-    """The font files matplotlib falls back through for *prop*, in order."""
-    find = getattr(font_manager.fontManager, "_find_fonts_by_props", None)
-    if find is not None:
-        return list(find(prop))
-    return [font_manager.findfont(prop)]  # pragma: no cover - older matplotlib
+    """The font files matplotlib falls back through for *prop*, in order (one per family found)."""
+    found: list[Any] = []
+    for family in prop.get_family():
+        candidate = prop.copy()
+        candidate.set_family(family)
+        try:
+            path = font_manager.fontManager.findfont(candidate, fallback_to_default=False)
+        except ValueError:
+            continue
+        if path not in found:
+            found.append(path)
+    return found or [font_manager.findfont(prop)]
 
 
 def _missing_glyphs(fig: Figure) -> dict[int, tuple[str, str]]:
@@ -466,45 +596,6 @@ def _cff_to_truetype(font: Any) -> None:
     font.sfntVersion = "\0\1\0\0"
 
 
-@contextlib.contextmanager
-def _truetype_pdf_fonts():
-    """Embed OpenType-CFF fonts in PDFs as real TrueType (matplotlib bug workaround).
-
-    With ``pdf.fonttype = 42`` matplotlib 3.11 writes every font as a
-    ``CIDFontType2`` with a ``/FontFile2`` stream, but for an OpenType-CFF font
-    such as Noto Sans CJK SC the stream holds CFF outlines, which the PDF
-    specification does not allow there (matplotlib issue #2869): poppler prints
-    "Mismatch between font type and embedded font file", and stricter
-    consumers (preflight checks, some viewers) may reject the font.  While this
-    context is active, the font subset that matplotlib is about to embed is
-    converted to TrueType outlines first, so the PDF is consistent
-    ("CID TrueType" in ``pdffonts``).  The hook is matplotlib's internal
-    ``_backend_pdf_ps.font_as_file``; if a matplotlib version lacks it, nothing
-    is patched (the tests then show whether the workaround is still needed).
-    Not thread-safe, like matplotlib's rcParams.
-    """
-    try:
-        from matplotlib.backends import _backend_pdf_ps
-    except ImportError:  # pragma: no cover - other matplotlib layout
-        yield
-        return
-    original = getattr(_backend_pdf_ps, "font_as_file", None)
-    if original is None:  # pragma: no cover
-        yield
-        return
-
-    def font_as_file(font: Any) -> Any:
-        if getattr(font, "sfntVersion", None) == "OTTO" and "CFF " in font:
-            _cff_to_truetype(font)
-        return original(font)
-
-    _backend_pdf_ps.font_as_file = font_as_file
-    try:
-        yield
-    finally:
-        _backend_pdf_ps.font_as_file = original
-
-
 def _open_temp(out_dir: Path, name: str) -> tuple[int, Path]:
     """Create a new hidden temporary file next to the target (mode 0666 & ~umask)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -540,7 +631,7 @@ def save_figure(
     """Write *fig* as ``out_dir/stem.{pdf,svg,png}`` and return the paths.
 
     * PDF with embedded, subsetted CID fonts (CFF fonts converted to TrueType
-      outlines, see :func:`_truetype_pdf_fonts`), SVG with text as outlines,
+      outlines once, see :func:`cjk_truetype_path`), SVG with text as outlines,
       PNG at 300 dpi; tight bounding box per rcParams (set by
       :func:`apply_style`).  ``pdf.fonttype``, ``svg.fonttype``,
       ``svg.hashsalt`` and the dpi are enforced here whatever rcParams say.
@@ -577,9 +668,7 @@ def save_figure(
                     final = out_dir / f"{stem}.{fmt}"
                     fd, tmp = _open_temp(out_dir, final.name)
                     temps.append((tmp, final))
-                    with os.fdopen(fd, "wb") as fh, (
-                        _truetype_pdf_fonts() if fmt == "pdf" else contextlib.nullcontext()
-                    ):
+                    with os.fdopen(fd, "wb") as fh:
                         fig.savefig(fh, format=fmt, dpi=_DPI, metadata=_SAVE_METADATA[fmt])
                         fh.flush()
                         os.fsync(fh.fileno())
@@ -599,7 +688,4 @@ def save_figure(
         return written
     finally:
         for tmp, _ in temps:
-            try:
-                tmp.unlink()
-            except FileNotFoundError:
-                pass
+            tmp.unlink(missing_ok=True)

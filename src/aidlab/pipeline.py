@@ -1,27 +1,43 @@
 """The whole pipeline over a corpus: load → clean → claims per document, then reconcile across them.
 
 `process_document` is a pure function of one document (its raw text and id) returning that document's
-rows of every table; `build` maps it over a corpus (optionally over processes) and concatenates, then
-runs the cross-document step on the small claims table. A 100 000-page corpus maps the same function
-over cores or a cluster without a rewrite.
+rows of every table. Two ways to run it over a corpus:
+
+- `build` (in memory, for notebooks on small corpora): every table as a DataFrame, optionally with
+  the per-document objects (offset maps) the notebook views need;
+- `stream` (any size): pages are read, cleaned and checked in chunks of `CHUNK_PAGES`, each chunk's
+  rows are written out (Parquet and/or CSV) as they arrive and dropped, and the cross-document step
+  then runs on the compact claims table read back without its raw text. Memory stays flat in the
+  number of pages. The chunks can be mapped in-process, over local processes (`workers`) or over a
+  Dask cluster (`dask`); the output is byte-identical whichever is used, because chunk boundaries
+  and the order rows are written in depend only on the page order.
+
+One page never sinks a corpus: any exception while processing a page makes that page a documents
+row with usable=False and the error as its problem (named on stderr); the other pages finish.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+import time
+import traceback
+import warnings
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from . import attribution, clean, crossdoc, republication
+from . import clean
 from .claims import CLAIM_COLUMNS, extract_claims
+from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .io import write_text
-from .load import DOCUMENT_COLUMNS, MAX_PAGE_BYTES, read_documents
-from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, MANIFEST_NAME, read_manifest
-from .reconcile import CHECK_COLUMNS, Check, check_document, checks_frame
-from .tables import write_table
+from .load import DOCUMENT_COLUMNS, _expand, read_document, read_documents
+from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, check_listed_files_exist, read_manifest, verify_file
+from .reconcile import CHECK_COLUMNS, Check, check_document, cross_document_checks
+from .tables import dictionary_frame, write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
 CARRIED_FIELDS = ["aiding_party", "aiding_party_en", "recipient_region", "recipient_region_en", "programme"]
@@ -30,11 +46,26 @@ DOCUMENTS_COLUMNS: dict[str, str] = {
     "encoding": DOCUMENT_COLUMNS["encoding"],
     "checksum": DOCUMENT_COLUMNS["checksum"],
     **{c: MANIFEST_COLUMNS[c] for c in CARRIED_FIELDS},
-    **attribution.DOCUMENT_DATE_COLUMNS,
-    **republication.REPUBLICATION_COLUMNS,
+    "usable": "False when the page could not be read as text or failed while being processed; its counts are then 0 "
+              "and it contributes no rows to the other tables.",
+    "problem": "Why the page is unusable: the loading problem (empty, binary, undecodable …) or the error raised while "
+               "processing it (exception type: message); empty when usable.",
 }
-#: Claims table: extracted figures plus their attribution (where, which programme, when, quantity key).
-CLAIMS_COLUMNS: dict[str, str] = {**CLAIM_COLUMNS, **attribution.ATTRIBUTION_COLUMNS, **republication.REPUBLICATION_COLUMNS}
+#: Columns of the documents table that count something (0 for an unusable page).
+_COUNT_COLUMNS = ("raw_chars", "body_chars", "chrome_chars", "segments", "annotations_removed", "corrupt_spans",
+                  "repaired_spans", "damaged_digits")
+#: Pages per chunk of a streamed run: the unit of work sent to a process or a Dask worker, and of writing.
+CHUNK_PAGES = 64
+#: How far the pipeline goes per page: clean only, clean + claims, or clean + claims + within-page checks.
+STEPS = ("clean", "claims", "checks")
+
+TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
+    "documents": DOCUMENTS_COLUMNS,
+    "segments": clean.SEGMENT_COLUMNS,
+    "spans": clean.SPAN_COLUMNS,
+    "claims": CLAIM_COLUMNS,
+    "checks": CHECK_COLUMNS,
+}
 
 
 @dataclass(frozen=True)
@@ -52,16 +83,133 @@ class DocumentResult:
 def process_document(raw: str, doc_id: str, curated: dict | None = None) -> DocumentResult:
     """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
     doc = clean.clean_document(raw, doc_id)
-    claims = attribution.attribute_claims(doc, extract_claims(doc), curated or {})
-    document = {**clean.document_row(doc, curated), **attribution.document_dates(doc, curated),
-                "signature": republication.page_signature(doc.text.text)}
-    return DocumentResult(doc, document, clean.segment_rows(doc), clean.span_rows(doc),
+    claims = extract_claims(doc)
+    return DocumentResult(doc, clean.document_row(doc, curated), clean.segment_rows(doc), clean.span_rows(doc),
                           claims, check_document(claims))
 
 
-def _process_row(args: tuple[str, str, dict | None]) -> DocumentResult:
-    return process_document(*args)
+# --- one page, isolated -------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PageTask:
+    """One page to process: where it is (or its text), and what the main process knows about it."""
+
+    path: str
+    doc_id: str
+    curated: dict | None = None
+    sha256: str | None = None      # bytes' checksum as verified by the main process (None: not verified)
+    checksum: str = "no-manifest"  # ok | unlisted | no-manifest
+    raw: str | None = None         # the decoded page when already loaded; else the worker reads `path`
+    encoding: str | None = None
+    steps: str = "checks"
+
+
+@dataclass
+class PageRows:
+    """What one page contributes to every table: plain rows, cheap to send between processes."""
+
+    doc_id: str
+    path: str
+    document: dict
+    segments: list[dict] = field(default_factory=list)
+    spans: list[dict] = field(default_factory=list)
+    claims: pd.DataFrame | None = None
+    checks: list[dict] = field(default_factory=list)
+    text: str | None = None        # the clean article text (for clean/<doc_id>.txt)
+    problem: str | None = None
+    doc: clean.CleanDocument | None = None
+
+
+def _carried(curated: dict | None) -> dict:
+    return {f: (curated or {}).get(f, "") for f in CARRIED_FIELDS}
+
+
+def _problem_document(doc_id: str, encoding: str | None, checksum: str, curated: dict | None, problem: str,
+                      raw_chars: int = 0, script: str | None = None) -> dict:
+    row: dict = {c: clean.UNKNOWN if c.endswith(("_source", "title", "published", "outlet", "author")) else ""
+                 for c in clean.CLEAN_DOCUMENT_COLUMNS}
+    row.update({c: 0 for c in _COUNT_COLUMNS})
+    row.update(doc_id=doc_id, script=script or "undetermined", body_script="undetermined", raw_chars=raw_chars)
+    row.update(encoding=encoding or "", checksum=checksum, **_carried(curated), usable=False, problem=problem)
+    return row
+
+
+def process_page(task: PageTask, keep_doc: bool = False) -> PageRows:
+    """Read (unless given) and process one page; any exception becomes the page's problem, never the corpus's.
+
+    A page whose bytes changed since the main process verified them against the manifest raises
+    SeedIntegrityError: evidence that changes under a run stops the run.
+    """
+    raw, encoding, checksum, script = task.raw, task.encoding, task.checksum, None
+    if raw is None:
+        loaded = read_document(task.path, None)
+        if task.sha256 is not None and loaded.sha256 != task.sha256:
+            raise SeedIntegrityError(f"{task.path}: the file changed while the run was reading it "
+                                     f"(sha256 {loaded.sha256[:12]}… instead of {task.sha256[:12]}…)")
+        if not loaded.usable:
+            return PageRows(task.doc_id, task.path, _problem_document(
+                task.doc_id, loaded.encoding, checksum, task.curated, loaded.problem or "unusable"),
+                problem=loaded.problem)
+        raw, encoding, script = loaded.text, loaded.encoding, loaded.script
+    try:
+        doc = clean.clean_document(raw, task.doc_id)
+        document = {**clean.document_row(doc, task.curated), "encoding": encoding or "", "checksum": checksum,
+                    **_carried(task.curated), "usable": True, "problem": ""}
+        rows = PageRows(task.doc_id, task.path, document, clean.segment_rows(doc), clean.span_rows(doc),
+                        text=doc.text.text, doc=doc if keep_doc else None)
+        if task.steps in ("claims", "checks"):
+            rows.claims = extract_claims(doc)
+        if task.steps == "checks":
+            rows.checks = [c.row() for c in check_document(rows.claims)]
+        return rows
+    except Exception as exc:  # noqa: BLE001 - isolation is the point: the page is named, the run goes on
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        problem = f"failed while processing: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return PageRows(task.doc_id, task.path, _problem_document(
+            task.doc_id, encoding, checksum, task.curated, problem, len(raw), script), problem=problem)
+
+
+def process_chunk(tasks: list[PageTask]) -> list[PageRows]:
+    """The unit of work sent to a process or a Dask worker: a few pages, in order."""
+    return [process_page(t) for t in tasks]
+
+
+# --- tables of a run ----------------------------------------------------------------------------
+
+class CheckNumbering:
+    """Numbers checks per kind (<kind>-<n>) across the chunks of a run, in the order they are written."""
+
+    def __init__(self) -> None:
+        self.counters: Counter = Counter()
+
+    def frame(self, rows: list[dict]) -> pd.DataFrame:
+        frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+        ids = []
+        for kind in frame["kind"]:
+            self.counters[kind] += 1
+            ids.append(f"{kind}-{self.counters[kind]}")
+        frame["check_id"] = ids
+        return frame
+
+
+def chunk_frames(pages: list[PageRows], numbering: CheckNumbering) -> dict[str, pd.DataFrame]:
+    """The rows of some pages as one DataFrame per table (columns in dictionary order)."""
+    claims = [p.claims for p in pages if p.claims is not None and len(p.claims)]
+    return {
+        "documents": pd.DataFrame([p.document for p in pages], columns=list(DOCUMENTS_COLUMNS)),
+        "segments": pd.DataFrame([s for p in pages for s in p.segments], columns=list(clean.SEGMENT_COLUMNS)),
+        "spans": pd.DataFrame([s for p in pages for s in p.spans], columns=list(clean.SPAN_COLUMNS)),
+        "claims": (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=list(CLAIM_COLUMNS))),
+        "checks": numbering.frame([c for p in pages for c in p.checks]),
+    }
+
+
+def _warn_problem(page: PageRows) -> None:
+    if page.problem:
+        warnings.warn(f"{page.path}: {page.problem}", LoadWarning, stacklevel=3)
+
+
+# --- in memory ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Tables:
@@ -76,77 +224,72 @@ class Tables:
     checks: pd.DataFrame
 
 
-TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
-    "documents": DOCUMENTS_COLUMNS,
-    "segments": clean.SEGMENT_COLUMNS,
-    "spans": clean.SPAN_COLUMNS,
-    "claims": CLAIMS_COLUMNS,
-    "checks": CHECK_COLUMNS,
-}
-
-
 def stderr_progress(n: int, total: int, doc_id: str) -> None:
     """Progress on one stderr line: [n/total] doc_id."""
     print(f"\r[{n}/{total}] {doc_id}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
 
-def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
-          progress: Callable[[int, int, str], None] | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Tables:
-    """Run load → clean → claims → reconcile over files/folders; curated manifest fields win over the page.
-
-    keep_docs=False drops the per-document objects (raw text and offset maps) once their rows are
-    taken, so memory grows with the tables, not with the pages (for large corpora; notebook views need them).
-    """
-    loaded = read_documents(paths, on_error="flag", max_bytes=max_bytes)
-    folders = {Path(p).parent for p in loaded["path"]}
+def _curated_fields(folders: Iterable[Path]) -> dict[str, dict]:
     curated: dict[str, dict] = {}
-    for folder in sorted(folders):
+    for folder in sorted(set(folders)):
         m = read_manifest(folder)
         if m is not None:
-            attribution.check_manifest_dates(m, Path(folder) / MANIFEST_NAME)
-            for _, row in m.iterrows():
+            for row in m[["file", *CURATED_COLUMNS]].to_dict("records"):
                 curated[Path(row["file"]).stem] = {k: v for k, v in row.items() if k in CURATED_COLUMNS and v}
-    usable = loaded[loaded["usable"]]
-    jobs = [(r.text, r.doc_id, curated.get(r.doc_id)) for r in usable.itertuples()]
-    results: list[DocumentResult] = []
+    return curated
+
+
+def _process_task(task: PageTask) -> PageRows:
+    return process_page(task, keep_doc=True)
+
+
+def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
+          progress: Callable[[int, int, str], None] | None = None) -> Tables:
+    """Run load → clean → claims → reconcile over files/folders in memory; curated manifest fields win over the page.
+
+    keep_docs=False drops the per-document objects (raw text and offset maps) once their rows are
+    taken (notebook views need them). For a corpus of any size use `stream`, which holds no page.
+    """
+    loaded = read_documents(paths, on_error="flag")
+    curated = _curated_fields(Path(p).parent for p in loaded["path"])
+    tasks = [PageTask(r.path, r.doc_id, curated.get(r.doc_id), checksum=r.checksum, raw=r.text, encoding=r.encoding)
+             for r in loaded.itertuples()]
+    pages: list[PageRows] = []
     docs: dict[str, clean.CleanDocument] = {}
+    todo = [t for t in tasks if t.raw is not None]
 
-    def collect(n: int, res: DocumentResult) -> None:
-        if keep_docs:
-            docs[res.doc.doc_id] = res.doc
-        results.append(replace(res, doc=None))  # the rows stay; the page and its offset maps go
+    def collect(n: int, page: PageRows) -> None:
+        _warn_problem(page)
+        if keep_docs and page.doc is not None:
+            docs[page.doc_id] = page.doc
+        pages.append(replace(page, doc=None, text=None))  # the rows stay; the page and its offset maps go
         if progress:
-            progress(n, len(jobs), res.document["doc_id"])
+            progress(n, len(todo), page.doc_id)
 
-    if workers > 1 and len(jobs) > 1:
+    if workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for n, res in enumerate(pool.map(_process_row, jobs, chunksize=max(1, len(jobs) // (workers * 8))), 1):
-                collect(n, res)
+            for n, page in enumerate(pool.map(_process_task, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
+                collect(n, page)
     else:
-        for n, job in enumerate(jobs, 1):
-            collect(n, _process_row(job))
-    documents = pd.DataFrame([r.document for r in results],
-                             columns=list(clean.CLEAN_DOCUMENT_COLUMNS) + list(attribution.DOCUMENT_DATE_COLUMNS))
-    meta = loaded.set_index("doc_id")[["encoding", "checksum"]]
-    documents = documents.join(meta, on="doc_id")
-    for field in CARRIED_FIELDS:
-        documents[field] = [curated.get(d, {}).get(field, "") for d in documents["doc_id"]]
-    claims = (pd.concat([r.claims for r in results], ignore_index=True) if results
-              else pd.DataFrame(columns=list(CLAIMS_COLUMNS)))
-    groups = republication.republication_groups(  # cross page: sub-quadratic, exact on candidates when texts are kept
-        documents, {r.document["doc_id"]: r.document["signature"] for r in results}, {d: x.text.text for d, x in docs.items()} or None)
-    documents["republication_group"] = documents["doc_id"].map(groups)
-    claims["republication_group"] = claims["doc_id"].map(groups).fillna("")
-    checks = checks_frame([c for r in results for c in r.checks] + crossdoc.cross_document_checks(claims, documents))
-    return Tables(
-        loaded=loaded,
-        docs=docs,
-        documents=documents[list(DOCUMENTS_COLUMNS)],
-        segments=pd.DataFrame([s for r in results for s in r.segments], columns=list(clean.SEGMENT_COLUMNS)),
-        spans=pd.DataFrame([s for r in results for s in r.spans], columns=list(clean.SPAN_COLUMNS)),
-        claims=claims,
-        checks=checks,
-    )
+        for n, task in enumerate(todo, 1):
+            collect(n, _process_task(task))
+    by_id = {p.doc_id: p for p in pages}
+    ordered = []
+    for r, t in zip(loaded.itertuples(), tasks):
+        if t.raw is None:  # unusable when loading (already named by read_documents)
+            ordered.append(PageRows(r.doc_id, r.path, _problem_document(r.doc_id, r.encoding, r.checksum, t.curated,
+                                                                          r.problem or "unusable")))
+        else:
+            ordered.append(by_id[r.doc_id])
+    numbering = CheckNumbering()
+    frames = chunk_frames(ordered, numbering)
+    documents = frames["documents"]
+    cross = cross_document_checks(frames["claims"], documents[documents["usable"]])
+    checks = pd.concat([frames["checks"], numbering.frame([c.row() for c in cross])], ignore_index=True)
+    return Tables(loaded=loaded, docs=docs, documents=documents, segments=frames["segments"], spans=frames["spans"],
+                  claims=frames["claims"], checks=checks)
 
 
 def export(tables: Tables, out_dir: str | Path, which: Iterable[str] = TABLE_DICTIONARIES) -> list[Path]:
@@ -159,3 +302,346 @@ def export(tables: Tables, out_dir: str | Path, which: Iterable[str] = TABLE_DIC
         for doc_id, doc in tables.docs.items():
             written.append(write_text(out / "clean" / f"{doc_id}.txt", doc.text.text + "\n"))
     return written
+
+
+# --- streamed -----------------------------------------------------------------------------------
+
+def plan_pages(paths: str | Path | Iterable[str | Path], steps: str = "checks",
+               hashes: dict[str, str] | None = None) -> list[PageTask]:
+    """The pages of files/folders as tasks, in reading order, after checking them against their manifests.
+
+    Only checksums are computed here (no decoding): a page listed in a manifest whose bytes changed
+    raises SeedIntegrityError before any work starts. `hashes` (path → sha256) receives every page's
+    checksum when given (the build step's input hash), else only listed pages are hashed.
+    """
+    import hashlib
+
+    files = _expand(paths)
+    manifests: dict[Path, pd.DataFrame | None] = {}
+    listed: dict[Path, dict[str, str]] = {}
+    tasks: list[PageTask] = []
+    seen: Counter = Counter()
+    for path, folder in files:
+        owner = folder if folder is not None else path.parent
+        if owner not in manifests:
+            manifests[owner] = read_manifest(owner)
+            if manifests[owner] is not None:
+                if folder is not None:
+                    check_listed_files_exist(owner, manifests[owner])
+                listed[owner] = dict(zip(manifests[owner]["file"], manifests[owner]["sha256"].str.strip().str.lower()))
+        manifest = manifests[owner]
+        expected = listed.get(owner, {}).get(path.name)
+        sha = None
+        if expected is not None or hashes is not None:
+            try:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                sha = None  # the worker's read names the problem
+            if hashes is not None:
+                hashes[str(path)] = sha or ""
+        if expected is not None and sha is not None and sha != expected:
+            verify_file(path, manifest)  # raises SeedIntegrityError with the full message
+        checksum = "no-manifest" if manifest is None else ("ok" if expected is not None else "unlisted")
+        tasks.append(PageTask(str(path), path.stem, None, sha if expected is not None else None, checksum, steps=steps))
+        seen[path.stem] += 1
+    dupes = sorted(k for k, n in seen.items() if n > 1)
+    if dupes:
+        raise LoadError("duplicate document id(s) (same file stem in two places): " + ", ".join(dupes))
+    curated = _curated_fields(owner for owner, m in manifests.items() if m is not None)
+    return [replace(t, curated=curated.get(t.doc_id)) for t in tasks]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+@contextlib.contextmanager
+def chunk_mapper(workers: int = 1, dask: str | None = None) -> Iterator[Callable[[Iterable[list[PageTask]]], Iterator[list[PageRows]]]]:
+    """A map of `process_chunk` over chunks, results in order, with a bounded number of chunks in flight.
+
+    dask=None and workers=1: in this process. workers>1: local processes. dask="local": a Dask
+    LocalCluster of `max(workers, 2)` single-threaded worker processes; dask="tcp://host:port": an
+    existing Dask scheduler (its workers must be able to import aidlab and read the pages' paths).
+    """
+    if dask is None and workers <= 1:
+        yield lambda chunks: (process_chunk(c) for c in chunks)
+        return
+    if dask is None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            yield lambda chunks: _ordered(chunks, lambda c: pool.submit(process_chunk, c), 2 * workers)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or an error: do not wait for queued chunks
+            raise
+        pool.shutdown()
+        return
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if dask == "local":
+        cluster = LocalCluster(n_workers=max(workers, 2), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=50)
+        client = Client(cluster)
+    else:
+        client = Client(dask)
+    try:
+        n = max(2, len(client.scheduler_info().get("workers", {})) or 2)
+        yield lambda chunks: _ordered(chunks, lambda c: client.submit(process_chunk, c, pure=False), 2 * n)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _ordered(chunks: Iterable[list], submit: Callable, inflight: int) -> Iterator:
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= inflight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+class TableSink:
+    """One table written chunk by chunk: `<name>.csv` (+ `<name>.dictionary.csv`) and/or `<name>.parquet`."""
+
+    def __init__(self, folder: Path, name: str, *, csv_out: bool = True, parquet_out: bool = False) -> None:
+        self.folder, self.name = folder, name
+        self.columns = TABLE_DICTIONARIES[name]
+        self.csv_path = folder / f"{name}.csv" if csv_out else None
+        self.parquet_path = folder / f"{name}.parquet" if parquet_out else None
+        self._csv = None
+        self._parquet = None
+        self._schema = None
+        self._dtypes: dict | None = None
+        self._first: pd.DataFrame | None = None
+        self.rows = 0
+
+    def write(self, df: pd.DataFrame) -> None:
+        if df.empty:
+            if self._first is None:
+                self._first = df
+            return
+        if self._dtypes is None:
+            self._dtypes = dict(df.dtypes)
+            self._first = df.iloc[:0]
+        else:  # numeric columns keep the type of the first rows, so a CSV never mixes 3 and 3.0
+            for col, dtype in self._dtypes.items():
+                if dtype.kind in "iufb" and df[col].dtype != dtype:
+                    df[col] = df[col].astype(dtype)
+        if self.csv_path is not None:
+            if self._csv is None:
+                self._csv = open(self.csv_path, "w", encoding="utf-8", newline="")
+                df.iloc[:0].to_csv(self._csv, index=False, lineterminator="\n")
+            df.to_csv(self._csv, index=False, header=False, lineterminator="\n")
+        if self.parquet_path is not None:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            if self._parquet is None:
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                                   metadata=table.schema.metadata)
+                self._schema = schema
+                self._parquet = pq.ParquetWriter(self.parquet_path, schema, compression="zstd")
+            self._parquet.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+        self.rows += len(df)
+
+    def close(self) -> None:
+        first = self._first if self._first is not None else pd.DataFrame(columns=list(self.columns))
+        if self.csv_path is not None:
+            if self._csv is None:
+                first.to_csv(self.csv_path, index=False, encoding="utf-8", lineterminator="\n")
+            else:
+                self._csv.close()
+            dictionary_frame(first, self.columns).to_csv(self.folder / f"{self.name}.dictionary.csv", index=False,
+                                                        encoding="utf-8", lineterminator="\n")
+        if self.parquet_path is not None:
+            if self._parquet is None:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(first, preserve_index=False)
+                pq.write_table(table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                                                     for f in table.schema], metadata=table.schema.metadata)),
+                               self.parquet_path, compression="zstd")
+            else:
+                self._parquet.close()
+
+
+@dataclass
+class StreamSummary:
+    """What a streamed run did: pages, rows per table, the pages with a problem, verdict counts."""
+
+    pages: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, problem)
+    verdicts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+#: Claim columns the cross-document step does not read (the raw page text is for display only).
+CROSS_DOCUMENT_DROP = ("raw_text",)
+
+
+def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
+           csv_tables: Iterable[str] = (), parquet_tables: Iterable[str] = (), texts: bool = False,
+           workers: int = 1, dask: str | None = None, progress: Callable[[int, int, str], None] | None = None,
+           chunk_pages: int = CHUNK_PAGES, tasks: list[PageTask] | None = None) -> StreamSummary:
+    """Process pages chunk by chunk, writing the chosen tables into `folder` as their rows arrive.
+
+    Tables: documents, segments, spans, claims, checks (as CSV with dictionaries and/or Parquet);
+    `texts` writes `clean/<doc_id>.txt`. The checks table needs the cross-document step, which reads
+    the compact claims table back from `folder` (its Parquet file is written for that even when not
+    asked for, and removed afterwards). The caller makes `folder` a temporary one and swaps it in.
+    """
+    started = time.perf_counter()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_tables, parquet_tables = set(csv_tables), set(parquet_tables)
+    wanted = csv_tables | parquet_tables
+    need_checks = "checks" in wanted
+    need_claims = need_checks or "claims" in wanted
+    steps = "checks" if need_checks else ("claims" if need_claims else "clean")
+    if tasks is None:
+        tasks = plan_pages(paths, steps)
+    else:
+        tasks = [replace(t, steps=steps) for t in tasks]
+    if dask is not None:  # workers elsewhere read the pages by absolute path (same mount on every machine)
+        tasks = [replace(t, path=os.path.abspath(t.path)) for t in tasks]
+    scratch = set()
+    if need_checks:
+        for name in ("claims", "documents"):
+            if name not in parquet_tables:
+                parquet_tables.add(name)
+                scratch.add(name)
+    sinks = {name: TableSink(folder, name, csv_out=name in csv_tables, parquet_out=name in parquet_tables)
+             for name in TABLE_DICTIONARIES if name in csv_tables | parquet_tables}
+    if texts:
+        (folder / "clean").mkdir(exist_ok=True)
+    summary = StreamSummary(pages=len(tasks))
+    numbering = CheckNumbering()
+    done = 0
+    try:
+        with chunk_mapper(workers, dask) as mapper:
+            for pages in mapper(_chunks(tasks, chunk_pages)):
+                for page in pages:
+                    _warn_problem(page)
+                    if page.problem:
+                        summary.problems.append((page.path, page.problem))
+                    if texts and page.text is not None:
+                        with open(folder / "clean" / f"{page.doc_id}.txt", "w", encoding="utf-8", newline="") as fh:
+                            fh.write(page.text + "\n")
+                frames = chunk_frames(pages, numbering)
+                for name, sink in sinks.items():
+                    sink.write(frames[name])
+                if "checks" in frames:
+                    summary.verdicts.update(frames["checks"]["verdict"])
+                done += len(pages)
+                if progress:
+                    progress(done, len(tasks), pages[-1].doc_id if pages else "")
+                del pages, frames
+        if need_checks:
+            for name in ("claims", "documents"):
+                sinks[name].close()
+            cross = cross_document_checks(*compact_tables(folder))
+            frame = numbering.frame([c.row() for c in cross])
+            summary.verdicts.update(frame["verdict"])
+            sinks["checks"].write(frame)
+    finally:
+        for sink in sinks.values():
+            with contextlib.suppress(Exception):
+                sink.close()
+    for name in scratch:
+        (folder / f"{name}.parquet").unlink(missing_ok=True)
+    summary.rows = {name: sink.rows for name, sink in sinks.items() if name not in scratch}
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def compact_tables(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims, usable documents) read back for the cross-document step: no raw page text, sentences
+    dictionary-encoded (each sentence held once however many claims stand in it)."""
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    schema = pq.read_schema(folder / "claims.parquet")
+    columns = [c for c in schema.names if c not in CROSS_DOCUMENT_DROP]
+    claims = pq.read_table(folder / "claims.parquet", columns=columns,
+                           read_dictionary=[c for c in ("sentence",) if c in columns]).to_pandas()
+    documents = pq.read_table(folder / "documents.parquet").to_pandas()
+    return claims, documents[documents["usable"]].reset_index(drop=True)
+
+
+def _replace_dir(tmp: Path, target: Path) -> None:
+    """Swap folder `tmp` in as `target` whole (atomically on Linux: renameat2 RENAME_EXCHANGE), removing the old one."""
+    import shutil
+
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    if _exchange(tmp, target):
+        shutil.rmtree(tmp)  # tmp now holds the old folder
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 with RENAME_EXCHANGE); False when unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    rc = fn(AT_FDCWD, os.fsencode(str(a)), AT_FDCWD, os.fsencode(str(b)), RENAME_EXCHANGE)
+    return rc == 0
+
+
+@contextlib.contextmanager
+def swapped_folder(target: str | Path, allowed: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+    """Yield a temporary folder beside `target`; on success it replaces `target` whole, on error it is removed.
+
+    `allowed(entry)` says whether an entry of an existing `target` may be discarded; a target holding
+    anything else is refused (so an output folder never swallows a researcher's files).
+    """
+    import shutil
+    import tempfile
+
+    from .errors import AidlabError
+
+    target = Path(target)
+    if target.exists():
+        if not target.is_dir():
+            raise AidlabError(f"{target}: exists and is not a folder")
+        if allowed is not None:
+            foreign = sorted(p.name for p in target.iterdir() if not allowed(p))
+            if foreign:
+                raise AidlabError(f"{target}: holds files this command did not write ({', '.join(foreign[:5])}"
+                                  f"{' …' if len(foreign) > 5 else ''}); choose a new or empty output folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        _replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def clean_output_entry(p: Path) -> bool:
+    """True for what `aidlab clean --out DIR` writes into DIR (tables, dictionaries, clean/)."""
+    names = {f"{t}{s}" for t in ("documents", "segments", "spans") for s in (".csv", ".dictionary.csv")}
+    return p.name in names or (p.name == "clean" and p.is_dir())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import NotebookRunError
 from .io import atomic_path
+from .progress import notebook_bar
 
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
 KERNEL_NAME = "aidlab"
@@ -44,19 +45,50 @@ def numbered_notebooks(notebook_dir: str | Path) -> list[Path]:
     return found
 
 
+# ipykernel 7 logs "Kernel is running over TCP without encryption ..." whenever a kernel starts on TCP,
+# which is how JupyterLab, papermill and nbval start every local kernel.  The sockets listen on
+# 127.0.0.1 and every message is signed with the connection file's HMAC key, so the warning gives a
+# researcher nothing to act on.  The kernel drops that one log record (every other one still shows)
+# and starts exactly as `python -m ipykernel_launcher` would.  Inline, so the kernelspec works with
+# any installed version of this package.
+_KERNEL_BOOT = (
+    "import logging\n"
+    "from ipykernel import kernelapp\n"
+    "class DropTcpWarning(logging.Filter):\n"
+    "    def filter(self, record):\n"
+    "        return 'running over TCP without encryption' not in record.getMessage()\n"
+    "app = kernelapp.IPKernelApp.instance()\n"
+    "app.log.addFilter(DropTcpWarning())\n"
+    "app.initialize()\n"
+    "app.start()\n"
+)
+
+
+def kernel_argv() -> list[str]:
+    """How the `aidlab` kernel starts: this interpreter, ipykernel minus its TCP warning."""
+    return [sys.executable, "-c", _KERNEL_BOOT, "-f", "{connection_file}"]
+
+
 def ensure_kernel(name: str = KERNEL_NAME) -> str:
-    """Register a kernelspec `name` for this interpreter inside sys.prefix unless it already points here."""
+    """Register a kernelspec `name` for this interpreter inside sys.prefix unless it already is the one we want."""
+    import json
+
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         spec = KernelSpecManager().get_kernel_spec(name)
-        if spec.argv and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        if spec.argv == kernel_argv():
             return name
     except NoSuchKernel:
         pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)
+    path = Path(install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix))
+    spec_file = path / "kernel.json"
+    data = json.loads(spec_file.read_text(encoding="utf-8"))
+    data["argv"] = kernel_argv()
+    with atomic_path(spec_file) as tmp:
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return name
 
 
@@ -163,7 +195,7 @@ def run_notebooks(
             try:
                 _execute(functools.partial(
                     pm.execute_notebook, str(source), str(tmp), parameters=parameters, kernel_name=kernel,
-                    cwd=str(source.parent), progress_bar=False, log_output=False, language="python",
+                    cwd=str(source.parent), progress_bar=notebook_bar(source.name), log_output=False, language="python",
                     kernel_manager_class=_tracked_kernel_manager(),
                 ))
             except PapermillExecutionError as exc:
@@ -181,10 +213,23 @@ def run_notebooks(
     return results
 
 
+def _join_streams(outputs: list) -> list:
+    """Consecutive stream outputs of the same stream (stdout, stderr) as one output."""
+    joined: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                and joined[-1].get("name") == out.get("name")):
+            joined[-1]["text"] = joined[-1]["text"] + out["text"]
+        else:
+            joined.append(out)
+    return joined
+
+
 def store_outputs(results: list[RunResult]) -> None:
     """Copy executed notebooks back over their sources, so the stored outputs (nbval's oracle) are current.
 
-    Papermill's per-run timestamps are dropped so that re-storing an unchanged notebook changes no byte.
+    Papermill's per-run timestamps are dropped, and consecutive pieces of one stream (which the kernel
+    flushes at arbitrary points) joined, so that re-storing an unchanged notebook changes no byte.
     """
     import nbformat
 
@@ -194,5 +239,7 @@ def store_outputs(results: list[RunResult]) -> None:
         for cell in nb.cells:
             cell.metadata.pop("papermill", None)
             cell.metadata.pop("execution", None)
+            if cell.cell_type == "code":
+                cell.outputs = _join_streams(cell.outputs)
         with atomic_path(r.source, suffix=".ipynb") as tmp:
             nbformat.write(nb, str(tmp))

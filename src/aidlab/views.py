@@ -1,80 +1,79 @@
-"""Views for notebooks: small tables that show pipeline results in context (tested like everything else)."""
+"""The few groupings every notebook shares (tested); what a table or figure shows lives in the notebooks.
+
+* :data:`READING_CLASSES` / :func:`reading_class`: how the readings of the claims table group into
+  classes of vagueness (exact, 余/多, 超过/以上, 近/不足/以下, 约, damaged).
+* :func:`claim_checks`: claim id → the checks that name it, with their verdicts.
+* :func:`doc_labels`: short document labels for tables and figures, '<prefix> · <date>'.
+* :func:`raw_context`: a claim in its raw page, the figure marked 【】.
+"""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
-from .pipeline import Tables
-from .reconcile import KINDS
-from .figures import READING_CLASSES, reading_class, t
-from .taxonomy import label
+__all__ = ["READING_CLASSES", "reading_class", "claim_checks", "doc_labels", "raw_context"]
 
-def before_after(tables: Tables, doc_id: str, chars: int = 240) -> pd.DataFrame:
-    """The first `chars` characters of a page as scraped and of its clean article text."""
-    doc = tables.docs[doc_id]
-    return pd.DataFrame({"raw page (as scraped)": [doc.raw[:chars]], "clean article text": [doc.text.text[:chars]]},
-                        index=[doc_id])
-
-
-def chrome_by_kind(tables: Tables) -> pd.DataFrame:
-    """Characters of each page by segment kind (rows: documents, columns: kinds)."""
-    return (tables.segments.pivot_table(index="doc_id", columns="kind", values="chars", aggfunc="sum", fill_value=0)
-            .rename_axis(columns=None))
+#: Reading class → readings of the claims table it groups, in display order.
+READING_CLASSES: dict[str, tuple[str, ...]] = {
+    "exact": ("point", "percent_words", "per_mille_words", "tenths", "fraction", "digits"),
+    "bounded": ("more_bounded", "several", "range", "adjacent", "few"),
+    "open": ("more_than", "at_least"),
+    "near": ("near", "under", "at_most"),
+    "about": ("about",),
+    "damaged": ("damaged", "unread"),
+}
+_CLASS_OF_READING = {r: cls for cls, readings in READING_CLASSES.items() for r in readings}
+_UNSTATED = {"", "unknown", "nan", "none", "<NA>"}
 
 
-def cut_segments(tables: Tables, preview: int = 30) -> pd.DataFrame:
-    """Every segment that is not article text, with its kind, the rule that cut it and a preview."""
-    seg = tables.segments[~tables.segments["kind"].isin(["body", "headline"])]
-    return seg.assign(preview=seg["text"].str.slice(0, preview))[["doc_id", "segment", "kind", "reason", "chars", "preview"]]
+def reading_class(reading: str, damaged: bool = False) -> str:
+    """The vagueness class of a claim's reading ('damaged' whatever the reading when `damaged`); ValueError for an unknown reading."""
+    try:
+        cls = _CLASS_OF_READING[reading]
+    except KeyError:
+        raise ValueError(f"reading {reading!r} belongs to no class of READING_CLASSES") from None
+    return "damaged" if damaged else cls
 
 
-def in_context(tables: Tables, claims: pd.DataFrame, width: int = 12) -> pd.DataFrame:
-    """Each claim in its raw context: `width` characters either side, the figure marked with 【】."""
-    rows = []
-    for _, c in claims.iterrows():
-        raw = tables.docs[c["doc_id"]].raw
-        s, e = int(c["raw_start"]), int(c["raw_end"])
-        rows.append({"claim_id": c["claim_id"], "text": c["text"], "low": c["low"], "high": c["high"],
-                     "raw context": raw[max(0, s - width):s] + "【" + raw[s:e] + "】" + raw[e:e + width]})
-    return pd.DataFrame(rows, columns=["claim_id", "text", "low", "high", "raw context"])
+def claim_checks(checks: pd.DataFrame) -> dict[str, list[tuple[str, str, bool]]]:
+    """claim_id → [(check_id, verdict, can_fail) …] for every check naming the claim (claim_ids is ';'-joined).
+
+    A `republished` row (a copy of the same article, aidlab.crossdoc) names no claim: a copy confirms
+    nothing. An `undated` row names only its last claim, the one that could not be placed in time.
+    `can_fail` is False for a check that could not have come out inconsistent (aidlab.reconcile).
+    """
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    can_fail = checks["can_fail"] if "can_fail" in checks.columns else pd.Series(True, index=checks.index)
+    for row, fails in zip(checks.itertuples(), can_fail):
+        outcome = str(getattr(row, "outcome", ""))
+        if outcome == "republished":
+            continue
+        ids = str(row.claim_ids).split(";")
+        for cid in (ids[-1:] if outcome == "undated" else ids):
+            cid = cid.strip()
+            if cid:
+                out.setdefault(cid, []).append((str(row.check_id), str(row.verdict), bool(fails) and str(fails) != "False"))
+    return out
 
 
-def metric_coverage(claims: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Number of claims per metric (rows, labelled) and document (columns)."""
-    table = pd.crosstab(claims["metric"], claims["doc_id"].str[:3])
-    table.index = [label(k, lang) for k in table.index]
-    return table.rename_axis(index="metric", columns="doc")
+def _short_ids(doc_ids: Iterable[str]) -> dict[str, str]:
+    ids = list(dict.fromkeys(doc_ids))
+    short = {d: d.split("_", 1)[0] for d in ids}
+    return short if len(set(short.values())) == len(ids) else {d: d for d in ids}
 
 
-def vagueness(claims: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Share of each document's figures by reading class (aidlab.figures.READING_CLASSES: exact, 余/多, 超过/以上, 近/不足, 约, damaged)."""
-    groups = claims["reading"].map(reading_class)
-    table = pd.crosstab(claims["doc_id"].str[:3], groups, normalize="index").round(3)
-    table = table[[c for c in READING_CLASSES if c in table.columns]]
-    table.columns = [t(f"read_{c}", lang) for c in table.columns]
-    table["figures"] = claims.groupby(claims["doc_id"].str[:3]).size()
-    return table.rename_axis(index="doc", columns=None)
+def doc_labels(documents: pd.DataFrame, unknown_date: str = "date unknown") -> dict[str, str]:
+    """doc_id → '<file prefix> · <publication date>' (the whole id when prefixes collide; `unknown_date` when none)."""
+    short = _short_ids(documents["doc_id"].astype(str))
+    labels = {}
+    for row in documents.itertuples():
+        date = str(row.published)
+        labels[str(row.doc_id)] = f"{short[str(row.doc_id)]} · {date if date not in _UNSTATED else unknown_date}"
+    return labels
 
 
-def checks_overview(checks: pd.DataFrame) -> pd.DataFrame:
-    """Checks by kind (rows) and verdict (columns)."""
-    table = pd.crosstab(checks["kind"], checks["verdict"])
-    return table.reindex([k for k in KINDS if k in table.index]).rename_axis(columns=None)
-
-
-def appendix_summary(tables: Tables) -> str:
-    """A paragraph for a paper's appendix: what was checked and what came out, with counts."""
-    claims, checks = tables.claims, tables.checks
-    n_docs = claims["doc_id"].nunique()
-    vague = int((~claims["reading"].isin(["point", "damaged"])).sum())
-    damaged = int(claims["damaged"].sum())
-    counts = checks["verdict"].value_counts()
-    parts = [f"We extracted {len(claims)} reported figures from {n_docs} articles; {vague} carry a qualifier "
-             f"(余, 多, 超过, 近, 约 …) and are read as intervals, and {damaged} lost digits to encoding damage and are "
-             f"bounded but not used as values."]
-    parts.append(f"We ran {len(checks)} consistency checks: {int(counts.get('consistent', 0))} consistent, "
-                 f"{int(counts.get('inconsistent', 0))} inconsistent and {int(counts.get('indeterminate', 0))} indeterminate.")
-    for kind, group in checks.groupby("kind", sort=False):
-        flagged = group[group["verdict"] != "consistent"]
-        for _, row in flagged.iterrows():
-            parts.append(f"{kind} ({row['verdict']}): {row['explanation']}")
-    return " ".join(parts)
+def raw_context(raw: str, start: int, end: int, width: int = 12) -> str:
+    """`width` characters either side of raw[start:end], the span marked 【】, newlines shown as ⏎."""
+    text = raw[max(0, start - width):start] + "【" + raw[start:end] + "】" + raw[end:end + width]
+    return text.replace("\n", "⏎")
