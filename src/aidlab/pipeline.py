@@ -548,8 +548,9 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         if need_checks:
             for name in ("claims", "documents"):
                 sinks[name].close()
-            cross = cross_document_checks(*compact_tables(folder))
-            frame = numbering.frame([c.row() for c in cross])
+            with system_arrow_pool():
+                cross = cross_document_checks(*compact_tables(folder))
+                frame = numbering.frame([c.row() for c in cross])
             summary.verdicts.update(frame["verdict"])
             sinks["checks"].write(frame)
     finally:
@@ -571,10 +572,26 @@ def compact_tables(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     folder = Path(folder)
     schema = pq.read_schema(folder / "claims.parquet")
     columns = [c for c in schema.names if c not in CROSS_DOCUMENT_DROP]
-    claims = pq.read_table(folder / "claims.parquet", columns=columns,
-                           read_dictionary=[c for c in ("sentence",) if c in columns]).to_pandas()
+    table = pq.read_table(folder / "claims.parquet", columns=columns,
+                          read_dictionary=[c for c in ("sentence",) if c in columns])
+    claims = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
     documents = pq.read_table(folder / "documents.parquet").to_pandas()
     return claims, documents[documents["usable"]].reset_index(drop=True)
+
+
+@contextlib.contextmanager
+def system_arrow_pool() -> Iterator[None]:
+    """Arrow (and pandas' Arrow-backed strings) on the system allocator, which hands freed memory back;
+    Arrow's default pool keeps it, so a step over a whole table would otherwise peak near twice its size."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _replace_dir(tmp: Path, target: Path) -> None:
