@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import build, cli, clean, pipeline, progress
+from aidlab import build, clean, cli, pipeline, progress
 
 SEED_TABLES = tuple(pipeline.TABLE_DICTIONARIES)
 
@@ -80,7 +80,7 @@ def test_streamed_tables_equal_the_in_memory_tables(seeds_dir, tmp_path):
 
 
 def test_chunk_size_and_workers_do_not_change_a_byte(seeds_dir, tmp_path):
-    kw = dict(csv_tables=SEED_TABLES, parquet_tables=("claims",), texts=True)
+    kw = {"csv_tables": SEED_TABLES, "parquet_tables": ("claims",), "texts": True}
     pipeline.stream(seeds_dir, tmp_path / "a", chunk_pages=64, **kw)
     pipeline.stream(seeds_dir, tmp_path / "b", chunk_pages=1, **kw)
     pipeline.stream(seeds_dir, tmp_path / "c", chunk_pages=2, workers=2, **kw)

@@ -18,15 +18,16 @@ row with usable=False and the error as its problem (named on stderr); the other 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
 import traceback
 import warnings
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -35,7 +36,13 @@ from .claims import CLAIM_COLUMNS, extract_claims
 from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .io import write_text
 from .load import DOCUMENT_COLUMNS, _expand, read_document, read_documents
-from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, check_listed_files_exist, read_manifest, verify_file
+from .manifest import (
+    CURATED_COLUMNS,
+    MANIFEST_COLUMNS,
+    check_listed_files_exist,
+    read_manifest,
+    verify_file,
+)
 from .reconcile import CHECK_COLUMNS, Check, check_document, cross_document_checks
 from .tables import dictionary_frame, write_table
 
@@ -239,10 +246,6 @@ def _curated_fields(folders: Iterable[Path]) -> dict[str, dict]:
     return curated
 
 
-def _process_task(task: PageTask) -> PageRows:
-    return process_page(task, keep_doc=True)
-
-
 def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
           progress: Callable[[int, int, str], None] | None = None) -> Tables:
     """Run load → clean → claims → reconcile over files/folders in memory; curated manifest fields win over the page.
@@ -257,6 +260,7 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
     pages: list[PageRows] = []
     docs: dict[str, clean.CleanDocument] = {}
     todo = [t for t in tasks if t.raw is not None]
+    one = functools.partial(process_page, keep_doc=keep_docs)
 
     def collect(n: int, page: PageRows) -> None:
         _warn_problem(page)
@@ -270,11 +274,11 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for n, page in enumerate(pool.map(_process_task, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
+            for n, page in enumerate(pool.map(one, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
                 collect(n, page)
     else:
         for n, task in enumerate(todo, 1):
-            collect(n, _process_task(task))
+            collect(n, one(task))
     by_id = {p.doc_id: p for p in pages}
     ordered = []
     for r, t in zip(loaded.itertuples(), tasks):
@@ -435,7 +439,7 @@ class TableSink:
                     df[col] = df[col].astype(dtype)
         if self.csv_path is not None:
             if self._csv is None:
-                self._csv = open(self.csv_path, "w", encoding="utf-8", newline="")
+                self._csv = open(self.csv_path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - open across chunks
                 df.iloc[:0].to_csv(self._csv, index=False, lineterminator="\n")
             df.to_csv(self._csv, index=False, header=False, lineterminator="\n")
         if self.parquet_path is not None:
