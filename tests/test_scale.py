@@ -260,3 +260,11 @@ def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
         assert script._t2s_convert(text) == full(text)
     assert script._t2s_convert("醫療隊") == "医疗队" and script._t2s_convert("医疗队") == "医疗队"
+
+
+def test_clean_refuses_to_swap_the_current_folder(seeds_dir, tmp_path, monkeypatch, capsys):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert cli.main(["clean", str(seeds_dir), "--out", "."]) == 2
+    assert "current folder" in capsys.readouterr().err and list(here.iterdir()) == []

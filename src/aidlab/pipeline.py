@@ -642,7 +642,11 @@ def swapped_folder(target: str | Path, allowed: Callable[[Path], bool] | None = 
 
     from .errors import AidlabError
 
-    target = Path(target)
+    target = Path(target).resolve()  # a symlink: swap the real folder, in its real parent
+    here = Path.cwd().resolve()
+    if here == target or target in here.parents:
+        raise AidlabError(f"{target}: is (or holds) the current folder, which a swap would leave deleted under you; "
+                          "give an output folder elsewhere")
     if target.exists():
         if not target.is_dir():
             raise AidlabError(f"{target}: exists and is not a folder")
