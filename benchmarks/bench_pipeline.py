@@ -138,7 +138,7 @@ def main() -> None:
             for mode in args.modes:
                 floor, floor_cpu = floor_seconds(folder)  # measured right before each run, on the same pages
                 proc = subprocess.run([sys.executable, __file__, "--run", mode, "--corpus", str(folder)],
-                                      capture_output=True, text=True, env=env)
+                                      capture_output=True, text=True, env=env, check=False)
                 if proc.returncode:
                     print(proc.stderr, file=sys.stderr)
                     continue

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import build, cli, clean, pipeline, progress
+from aidlab import build, clean, cli, pipeline, progress
 
 SEED_TABLES = tuple(pipeline.TABLE_DICTIONARIES)
 
@@ -80,7 +80,7 @@ def test_streamed_tables_equal_the_in_memory_tables(seeds_dir, tmp_path):
 
 
 def test_chunk_size_and_workers_do_not_change_a_byte(seeds_dir, tmp_path):
-    kw = dict(csv_tables=SEED_TABLES, parquet_tables=("claims",), texts=True)
+    kw = {"csv_tables": SEED_TABLES, "parquet_tables": ("claims",), "texts": True}
     pipeline.stream(seeds_dir, tmp_path / "a", chunk_pages=64, **kw)
     pipeline.stream(seeds_dir, tmp_path / "b", chunk_pages=1, **kw)
     pipeline.stream(seeds_dir, tmp_path / "c", chunk_pages=2, workers=2, **kw)
@@ -260,3 +260,11 @@ def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
         assert script._t2s_convert(text) == full(text)
     assert script._t2s_convert("醫療隊") == "医疗队" and script._t2s_convert("医疗队") == "医疗队"
+
+
+def test_clean_refuses_to_swap_the_current_folder(seeds_dir, tmp_path, monkeypatch, capsys):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert cli.main(["clean", str(seeds_dir), "--out", "."]) == 2
+    assert "current folder" in capsys.readouterr().err and list(here.iterdir()) == []

@@ -18,15 +18,16 @@ row with usable=False and the error as its problem (named on stderr); the other 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
 import traceback
 import warnings
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -35,7 +36,13 @@ from .claims import CLAIM_COLUMNS, extract_claims
 from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .io import write_text
 from .load import DOCUMENT_COLUMNS, _expand, read_document, read_documents
-from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, check_listed_files_exist, read_manifest, verify_file
+from .manifest import (
+    CURATED_COLUMNS,
+    MANIFEST_COLUMNS,
+    check_listed_files_exist,
+    read_manifest,
+    verify_file,
+)
 from .reconcile import CHECK_COLUMNS, Check, check_document, cross_document_checks
 from .tables import dictionary_frame, write_table
 
@@ -239,10 +246,6 @@ def _curated_fields(folders: Iterable[Path]) -> dict[str, dict]:
     return curated
 
 
-def _process_task(task: PageTask) -> PageRows:
-    return process_page(task, keep_doc=True)
-
-
 def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
           progress: Callable[[int, int, str], None] | None = None) -> Tables:
     """Run load → clean → claims → reconcile over files/folders in memory; curated manifest fields win over the page.
@@ -257,6 +260,7 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
     pages: list[PageRows] = []
     docs: dict[str, clean.CleanDocument] = {}
     todo = [t for t in tasks if t.raw is not None]
+    one = functools.partial(process_page, keep_doc=keep_docs)
 
     def collect(n: int, page: PageRows) -> None:
         _warn_problem(page)
@@ -270,11 +274,11 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for n, page in enumerate(pool.map(_process_task, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
+            for n, page in enumerate(pool.map(one, todo, chunksize=max(1, len(todo) // (workers * 8))), 1):
                 collect(n, page)
     else:
         for n, task in enumerate(todo, 1):
-            collect(n, _process_task(task))
+            collect(n, one(task))
     by_id = {p.doc_id: p for p in pages}
     ordered = []
     for r, t in zip(loaded.itertuples(), tasks):
@@ -435,7 +439,7 @@ class TableSink:
                     df[col] = df[col].astype(dtype)
         if self.csv_path is not None:
             if self._csv is None:
-                self._csv = open(self.csv_path, "w", encoding="utf-8", newline="")
+                self._csv = open(self.csv_path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - open across chunks
                 df.iloc[:0].to_csv(self._csv, index=False, lineterminator="\n")
             df.to_csv(self._csv, index=False, header=False, lineterminator="\n")
         if self.parquet_path is not None:
@@ -548,8 +552,9 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         if need_checks:
             for name in ("claims", "documents"):
                 sinks[name].close()
-            cross = cross_document_checks(*compact_tables(folder))
-            frame = numbering.frame([c.row() for c in cross])
+            with system_arrow_pool():
+                cross = cross_document_checks(*compact_tables(folder))
+                frame = numbering.frame([c.row() for c in cross])
             summary.verdicts.update(frame["verdict"])
             sinks["checks"].write(frame)
     finally:
@@ -571,10 +576,26 @@ def compact_tables(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     folder = Path(folder)
     schema = pq.read_schema(folder / "claims.parquet")
     columns = [c for c in schema.names if c not in CROSS_DOCUMENT_DROP]
-    claims = pq.read_table(folder / "claims.parquet", columns=columns,
-                           read_dictionary=[c for c in ("sentence",) if c in columns]).to_pandas()
+    table = pq.read_table(folder / "claims.parquet", columns=columns,
+                          read_dictionary=[c for c in ("sentence",) if c in columns])
+    claims = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
     documents = pq.read_table(folder / "documents.parquet").to_pandas()
     return claims, documents[documents["usable"]].reset_index(drop=True)
+
+
+@contextlib.contextmanager
+def system_arrow_pool() -> Iterator[None]:
+    """Arrow (and pandas' Arrow-backed strings) on the system allocator, which hands freed memory back;
+    Arrow's default pool keeps it, so a step over a whole table would otherwise peak near twice its size."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _replace_dir(tmp: Path, target: Path) -> None:
@@ -621,7 +642,11 @@ def swapped_folder(target: str | Path, allowed: Callable[[Path], bool] | None = 
 
     from .errors import AidlabError
 
-    target = Path(target)
+    target = Path(target).resolve()  # a symlink: swap the real folder, in its real parent
+    here = Path.cwd().resolve()
+    if here == target or target in here.parents:
+        raise AidlabError(f"{target}: is (or holds) the current folder, which a swap would leave deleted under you; "
+                          "give an output folder elsewhere")
     if target.exists():
         if not target.is_dir():
             raise AidlabError(f"{target}: exists and is not a folder")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Self
 
 DELAY = 1.0
 
@@ -54,7 +55,7 @@ class PageProgress:
             print(f"{self.label}: {self.done}/{self.total} page(s) in {seconds:.1f} s "
                   f"({self.done / max(seconds, 1e-9):.1f} pages/s)", file=sys.stderr, flush=True)
 
-    def __enter__(self) -> "PageProgress":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
