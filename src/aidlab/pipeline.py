@@ -31,19 +31,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean
+from . import attribution, clean, crossdoc, republication
 from .claims import CLAIM_COLUMNS, extract_claims
 from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .io import write_text
-from .load import DOCUMENT_COLUMNS, _expand, read_document, read_documents
+from .load import DOCUMENT_COLUMNS, MAX_PAGE_BYTES, _expand, read_document, read_documents
 from .manifest import (
     CURATED_COLUMNS,
     MANIFEST_COLUMNS,
+    MANIFEST_NAME,
     check_listed_files_exist,
+    page_outside_folder,
     read_manifest,
     verify_file,
 )
-from .reconcile import CHECK_COLUMNS, Check, check_document, cross_document_checks
+from .reconcile import CHECK_COLUMNS, Check, check_document
 from .tables import dictionary_frame, write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
@@ -51,13 +53,19 @@ CARRIED_FIELDS = ["aiding_party", "aiding_party_en", "recipient_region", "recipi
 DOCUMENTS_COLUMNS: dict[str, str] = {
     **clean.CLEAN_DOCUMENT_COLUMNS,
     "encoding": DOCUMENT_COLUMNS["encoding"],
+    "encoding_confidence": DOCUMENT_COLUMNS["encoding_confidence"],
+    "encoding_flag": DOCUMENT_COLUMNS["encoding_flag"],
     "checksum": DOCUMENT_COLUMNS["checksum"],
     **{c: MANIFEST_COLUMNS[c] for c in CARRIED_FIELDS},
+    **attribution.DOCUMENT_DATE_COLUMNS,
     "usable": "False when the page could not be read as text or failed while being processed; its counts are then 0 "
               "and it contributes no rows to the other tables.",
     "problem": "Why the page is unusable: the loading problem (empty, binary, undecodable …) or the error raised while "
                "processing it (exception type: message); empty when usable.",
+    **republication.REPUBLICATION_COLUMNS,
 }
+#: Claims table: extracted figures plus their attribution (where, which programme, when, quantity key).
+CLAIMS_COLUMNS: dict[str, str] = {**CLAIM_COLUMNS, **attribution.ATTRIBUTION_COLUMNS}
 #: Columns of the documents table that count something (0 for an unusable page).
 _COUNT_COLUMNS = ("raw_chars", "body_chars", "chrome_chars", "segments", "annotations_removed", "corrupt_spans",
                   "repaired_spans", "damaged_digits")
@@ -70,7 +78,7 @@ TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
     "documents": DOCUMENTS_COLUMNS,
     "segments": clean.SEGMENT_COLUMNS,
     "spans": clean.SPAN_COLUMNS,
-    "claims": CLAIM_COLUMNS,
+    "claims": CLAIMS_COLUMNS,
     "checks": CHECK_COLUMNS,
 }
 
@@ -90,9 +98,9 @@ class DocumentResult:
 def process_document(raw: str, doc_id: str, curated: dict | None = None) -> DocumentResult:
     """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
     doc = clean.clean_document(raw, doc_id)
-    claims = extract_claims(doc)
-    return DocumentResult(doc, clean.document_row(doc, curated), clean.segment_rows(doc), clean.span_rows(doc),
-                          claims, check_document(claims))
+    claims = attribution.attribute_claims(doc, extract_claims(doc), curated or {})
+    document = {**clean.document_row(doc, curated), **attribution.document_dates(doc, curated)}
+    return DocumentResult(doc, document, clean.segment_rows(doc), clean.span_rows(doc), claims, check_document(claims))
 
 
 # --- one page, isolated -------------------------------------------------------------------------
@@ -108,7 +116,10 @@ class PageTask:
     checksum: str = "no-manifest"  # ok | unlisted | no-manifest
     raw: str | None = None         # the decoded page when already loaded; else the worker reads `path`
     encoding: str | None = None
+    encoding_confidence: float | None = None
+    encoding_flag: str = ""
     steps: str = "checks"
+    max_bytes: int = MAX_PAGE_BYTES
 
 
 @dataclass
@@ -125,6 +136,7 @@ class PageRows:
     text: str | None = None        # the clean article text (for clean/<doc_id>.txt)
     problem: str | None = None
     doc: clean.CleanDocument | None = None
+    signature: bytes | None = None  # aidlab.republication.page_signature of the clean text (cross-page grouping)
 
 
 def _carried(curated: dict | None) -> dict:
@@ -137,7 +149,9 @@ def _problem_document(doc_id: str, encoding: str | None, checksum: str, curated:
                  for c in clean.CLEAN_DOCUMENT_COLUMNS}
     row.update({c: 0 for c in _COUNT_COLUMNS})
     row.update(doc_id=doc_id, script=script or "undetermined", body_script="undetermined", raw_chars=raw_chars)
-    row.update(encoding=encoding or "", checksum=checksum, **_carried(curated), usable=False, problem=problem)
+    row.update(encoding=encoding or "", encoding_confidence=float("nan"), encoding_flag="", checksum=checksum,
+               **_carried(curated), page_date="", page_date_source="none", page_date_evidence="",
+               url=str((curated or {}).get("url") or ""), usable=False, problem=problem, republication_group="")
     return row
 
 
@@ -148,8 +162,9 @@ def process_page(task: PageTask, keep_doc: bool = False) -> PageRows:
     SeedIntegrityError: evidence that changes under a run stops the run.
     """
     raw, encoding, checksum, script = task.raw, task.encoding, task.checksum, None
+    confidence, flag = task.encoding_confidence, task.encoding_flag
     if raw is None:
-        loaded = read_document(task.path, None)
+        loaded = read_document(task.path, None, max_bytes=task.max_bytes)
         if task.sha256 is not None and loaded.sha256 != task.sha256:
             raise SeedIntegrityError(f"{task.path}: the file changed while the run was reading it "
                                      f"(sha256 {loaded.sha256[:12]}… instead of {task.sha256[:12]}…)")
@@ -158,14 +173,19 @@ def process_page(task: PageTask, keep_doc: bool = False) -> PageRows:
                 task.doc_id, loaded.encoding, checksum, task.curated, loaded.problem or "unusable"),
                 problem=loaded.problem)
         raw, encoding, script = loaded.text, loaded.encoding, loaded.script
+        confidence, flag = loaded.encoding_confidence, loaded.encoding_flag
     try:
         doc = clean.clean_document(raw, task.doc_id)
-        document = {**clean.document_row(doc, task.curated), "encoding": encoding or "", "checksum": checksum,
-                    **_carried(task.curated), "usable": True, "problem": ""}
+        document = {**clean.document_row(doc, task.curated), "encoding": encoding or "",
+                    "encoding_confidence": float("nan") if confidence is None else float(confidence),
+                    "encoding_flag": flag or "", "checksum": checksum, **_carried(task.curated),
+                    **attribution.document_dates(doc, task.curated), "usable": True, "problem": "",
+                    "republication_group": ""}
         rows = PageRows(task.doc_id, task.path, document, clean.segment_rows(doc), clean.span_rows(doc),
-                        text=doc.text.text, doc=doc if keep_doc else None)
+                        text=doc.text.text, doc=doc if keep_doc else None,
+                        signature=republication.page_signature(doc.text.text))
         if task.steps in ("claims", "checks"):
-            rows.claims = extract_claims(doc)
+            rows.claims = attribution.attribute_claims(doc, extract_claims(doc), task.curated or {})
         if task.steps == "checks":
             rows.checks = [c.row() for c in check_document(rows.claims)]
         return rows
@@ -206,7 +226,7 @@ def chunk_frames(pages: list[PageRows], numbering: CheckNumbering) -> dict[str, 
         "documents": pd.DataFrame([p.document for p in pages], columns=list(DOCUMENTS_COLUMNS)),
         "segments": pd.DataFrame([s for p in pages for s in p.segments], columns=list(clean.SEGMENT_COLUMNS)),
         "spans": pd.DataFrame([s for p in pages for s in p.spans], columns=list(clean.SPAN_COLUMNS)),
-        "claims": (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=list(CLAIM_COLUMNS))),
+        "claims": (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=list(CLAIMS_COLUMNS))),
         "checks": numbering.frame([c for p in pages for c in p.checks]),
     }
 
@@ -241,24 +261,27 @@ def _curated_fields(folders: Iterable[Path]) -> dict[str, dict]:
     for folder in sorted(set(folders)):
         m = read_manifest(folder)
         if m is not None:
+            attribution.check_manifest_dates(m, Path(folder) / MANIFEST_NAME)  # a `published` that is no date: exit 2
             for row in m[["file", *CURATED_COLUMNS]].to_dict("records"):
                 curated[Path(row["file"]).stem] = {k: v for k, v in row.items() if k in CURATED_COLUMNS and v}
     return curated
 
 
 def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_docs: bool = True,
-          progress: Callable[[int, int, str], None] | None = None) -> Tables:
+          progress: Callable[[int, int, str], None] | None = None, max_bytes: int = MAX_PAGE_BYTES) -> Tables:
     """Run load → clean → claims → reconcile over files/folders in memory; curated manifest fields win over the page.
 
     keep_docs=False drops the per-document objects (raw text and offset maps) once their rows are
     taken (notebook views need them). For a corpus of any size use `stream`, which holds no page.
     """
-    loaded = read_documents(paths, on_error="flag")
+    loaded = read_documents(paths, on_error="flag", max_bytes=max_bytes)
     curated = _curated_fields(Path(p).parent for p in loaded["path"])
-    tasks = [PageTask(r.path, r.doc_id, curated.get(r.doc_id), checksum=r.checksum, raw=r.text, encoding=r.encoding)
+    tasks = [PageTask(r.path, r.doc_id, curated.get(r.doc_id), checksum=r.checksum, raw=r.text, encoding=r.encoding,
+                      encoding_confidence=r.encoding_confidence, encoding_flag=r.encoding_flag or "")
              for r in loaded.itertuples()]
     pages: list[PageRows] = []
     docs: dict[str, clean.CleanDocument] = {}
+    signatures: dict[str, bytes | None] = {}
     todo = [t for t in tasks if t.raw is not None]
     one = functools.partial(process_page, keep_doc=keep_docs)
 
@@ -266,7 +289,8 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
         _warn_problem(page)
         if keep_docs and page.doc is not None:
             docs[page.doc_id] = page.doc
-        pages.append(replace(page, doc=None, text=None))  # the rows stay; the page and its offset maps go
+        signatures[page.doc_id] = page.signature
+        pages.append(replace(page, doc=None, text=None, signature=None))  # the rows stay; the page and its offset maps go
         if progress:
             progress(n, len(todo), page.doc_id)
 
@@ -289,11 +313,21 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
             ordered.append(by_id[r.doc_id])
     numbering = CheckNumbering()
     frames = chunk_frames(ordered, numbering)
-    documents = frames["documents"]
-    cross = cross_document_checks(frames["claims"], documents[documents["usable"]])
+    documents, cross = cross_page(frames["claims"], frames["documents"], signatures)
     checks = pd.concat([frames["checks"], numbering.frame([c.row() for c in cross])], ignore_index=True)
     return Tables(loaded=loaded, docs=docs, documents=documents, segments=frames["segments"], spans=frames["spans"],
                   claims=frames["claims"], checks=checks)
+
+
+def cross_page(claims: pd.DataFrame, documents: pd.DataFrame,
+               signatures: dict[str, bytes | None]) -> tuple[pd.DataFrame, list[Check]]:
+    """The cross-page step on compact tables: republication groups (aidlab.republication, from the
+    per-page signatures, sub-quadratic) written into the documents table, then the cross-document
+    checks (aidlab.crossdoc), blocked by quantity key. Unusable pages belong to no group."""
+    usable = documents[documents["usable"].astype(bool)]
+    groups = republication.republication_groups(usable, {d: s for d, s in signatures.items() if s is not None})
+    documents = documents.assign(republication_group=documents["doc_id"].map(groups).fillna(""))
+    return documents, crossdoc.cross_document_checks(claims, documents[documents["usable"].astype(bool)])
 
 
 def export(tables: Tables, out_dir: str | Path, which: Iterable[str] = TABLE_DICTIONARIES) -> list[Path]:
@@ -311,7 +345,7 @@ def export(tables: Tables, out_dir: str | Path, which: Iterable[str] = TABLE_DIC
 # --- streamed -----------------------------------------------------------------------------------
 
 def plan_pages(paths: str | Path | Iterable[str | Path], steps: str = "checks",
-               hashes: dict[str, str] | None = None) -> list[PageTask]:
+               hashes: dict[str, str] | None = None, max_bytes: int = MAX_PAGE_BYTES) -> list[PageTask]:
     """The pages of files/folders as tasks, in reading order, after checking them against their manifests.
 
     Only checksums are computed here (no decoding): a page listed in a manifest whose bytes changed
@@ -336,7 +370,8 @@ def plan_pages(paths: str | Path | Iterable[str | Path], steps: str = "checks",
         manifest = manifests[owner]
         expected = listed.get(owner, {}).get(path.name)
         sha = None
-        if expected is not None or hashes is not None:
+        readable = path.is_file() and page_outside_folder(path, owner.absolute()) is None
+        if readable and (expected is not None or hashes is not None):
             try:
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
@@ -346,7 +381,8 @@ def plan_pages(paths: str | Path | Iterable[str | Path], steps: str = "checks",
         if expected is not None and sha is not None and sha != expected:
             verify_file(path, manifest)  # raises SeedIntegrityError with the full message
         checksum = "no-manifest" if manifest is None else ("ok" if expected is not None else "unlisted")
-        tasks.append(PageTask(str(path), path.stem, None, sha if expected is not None else None, checksum, steps=steps))
+        tasks.append(PageTask(str(path), path.stem, None, sha if expected is not None else None, checksum, steps=steps,
+                              max_bytes=max_bytes))
         seen[path.stem] += 1
     dupes = sorted(k for k, n in seen.items() if n > 1)
     if dupes:
@@ -495,13 +531,17 @@ CROSS_DOCUMENT_DROP = ("raw_text",)
 def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
            csv_tables: Iterable[str] = (), parquet_tables: Iterable[str] = (), texts: bool = False,
            workers: int = 1, dask: str | None = None, progress: Callable[[int, int, str], None] | None = None,
-           chunk_pages: int = CHUNK_PAGES, tasks: list[PageTask] | None = None) -> StreamSummary:
+           chunk_pages: int = CHUNK_PAGES, tasks: list[PageTask] | None = None,
+           max_bytes: int = MAX_PAGE_BYTES) -> StreamSummary:
     """Process pages chunk by chunk, writing the chosen tables into `folder` as their rows arrive.
 
     Tables: documents, segments, spans, claims, checks (as CSV with dictionaries and/or Parquet);
     `texts` writes `clean/<doc_id>.txt`. The checks table needs the cross-document step, which reads
     the compact claims table back from `folder` (its Parquet file is written for that even when not
-    asked for, and removed afterwards). The caller makes `folder` a temporary one and swaps it in.
+    asked for, and removed afterwards). The documents table is held back as Parquet scratch until the
+    cross-page step has named each page's republication group (one small row per page), then written.
+    Each page's 516-byte signature is kept for that step (about 50 MB at 100 000 pages).
+    The caller makes `folder` a temporary one and swaps it in.
     """
     started = time.perf_counter()
     folder = Path(folder)
@@ -512,19 +552,21 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
     need_claims = need_checks or "claims" in wanted
     steps = "checks" if need_checks else ("claims" if need_claims else "clean")
     if tasks is None:
-        tasks = plan_pages(paths, steps)
+        tasks = plan_pages(paths, steps, max_bytes=max_bytes)
     else:
         tasks = [replace(t, steps=steps) for t in tasks]
     if dask is not None:  # workers elsewhere read the pages by absolute path (same mount on every machine)
         tasks = [replace(t, path=os.path.abspath(t.path)) for t in tasks]
     scratch = set()
-    if need_checks:
-        for name in ("claims", "documents"):
-            if name not in parquet_tables:
-                parquet_tables.add(name)
-                scratch.add(name)
+    if need_checks and "claims" not in parquet_tables:
+        parquet_tables.add("claims")
+        scratch.add("claims")
+    pending = folder / ".documents-pending"  # documents wait here for their republication groups
+    pending.mkdir(exist_ok=True)
+    pending_sink = TableSink(pending, "documents", csv_out=False, parquet_out=True)
     sinks = {name: TableSink(folder, name, csv_out=name in csv_tables, parquet_out=name in parquet_tables)
-             for name in TABLE_DICTIONARIES if name in csv_tables | parquet_tables}
+             for name in TABLE_DICTIONARIES if name in csv_tables | parquet_tables and name != "documents"}
+    signatures: dict[str, bytes | None] = {}
     if texts:
         (folder / "clean").mkdir(exist_ok=True)
     summary = StreamSummary(pages=len(tasks))
@@ -537,10 +579,12 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
                     _warn_problem(page)
                     if page.problem:
                         summary.problems.append((page.path, page.problem))
+                    signatures[page.doc_id] = page.signature
                     if texts and page.text is not None:
                         with open(folder / "clean" / f"{page.doc_id}.txt", "w", encoding="utf-8", newline="") as fh:
                             fh.write(page.text + "\n")
                 frames = chunk_frames(pages, numbering)
+                pending_sink.write(frames["documents"])
                 for name, sink in sinks.items():
                     sink.write(frames[name])
                 if "checks" in frames:
@@ -549,18 +593,33 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
                 if progress:
                     progress(done, len(tasks), pages[-1].doc_id if pages else "")
                 del pages, frames
+        pending_sink.close()
+        import pyarrow.parquet as pq
+
+        documents = pq.read_table(pending / "documents.parquet").to_pandas()
         if need_checks:
-            for name in ("claims", "documents"):
-                sinks[name].close()
+            sinks["claims"].close()
             with system_arrow_pool():
-                cross = cross_document_checks(*compact_tables(folder))
+                documents, cross = cross_page(compact_claims(folder), documents, signatures)
                 frame = numbering.frame([c.row() for c in cross])
             summary.verdicts.update(frame["verdict"])
             sinks["checks"].write(frame)
+        else:
+            documents, _ = cross_page(pd.DataFrame(columns=list(CLAIMS_COLUMNS)), documents, signatures)
+        if "documents" in csv_tables | parquet_tables:
+            sinks["documents"] = TableSink(folder, "documents", csv_out="documents" in csv_tables,
+                                           parquet_out="documents" in parquet_tables)
+            sinks["documents"].write(documents)
+        del documents, signatures
     finally:
         for sink in sinks.values():
             with contextlib.suppress(Exception):
                 sink.close()
+        with contextlib.suppress(Exception):
+            pending_sink.close()
+        import shutil
+
+        shutil.rmtree(pending, ignore_errors=True)
     for name in scratch:
         (folder / f"{name}.parquet").unlink(missing_ok=True)
     summary.rows = {name: sink.rows for name, sink in sinks.items() if name not in scratch}
@@ -568,9 +627,9 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
     return summary
 
 
-def compact_tables(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(claims, usable documents) read back for the cross-document step: no raw page text, sentences
-    dictionary-encoded (each sentence held once however many claims stand in it)."""
+def compact_claims(folder: str | Path) -> pd.DataFrame:
+    """The claims read back for the cross-document step: no raw page text, sentences dictionary-encoded
+    (each sentence held once however many claims stand in it)."""
     import pyarrow.parquet as pq
 
     folder = Path(folder)
@@ -580,8 +639,7 @@ def compact_tables(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                           read_dictionary=[c for c in ("sentence",) if c in columns])
     claims = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
-    documents = pq.read_table(folder / "documents.parquet").to_pandas()
-    return claims, documents[documents["usable"]].reset_index(drop=True)
+    return claims
 
 
 @contextlib.contextmanager

@@ -394,53 +394,13 @@ def check_document(claims: pd.DataFrame) -> list[Check]:
     return [c for fn in DOCUMENT_CHECKS for c in fn(claims)]
 
 
-# --- across documents ---------------------------------------------------------------------------
-
-CUMULATIVE = re.compile(r"以来|来$|截至|累计|共")
-
-
-def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None) -> list[Check]:
-    """Same programme (aiding party → recipient), metric, unit and subject in different documents."""
-    if documents is None or claims.empty:
-        return []
-    cols = [c for c in ("doc_id", "published", "aiding_party", "recipient_region") if c in documents.columns]
-    if not {"aiding_party", "recipient_region"} <= set(cols):
-        return []
-    meta = documents[cols].set_index("doc_id")
-    out = []
-    rows = claims[~claims["damaged"] & (claims["unit"] != "%")].join(meta, on="doc_id")
-    rows = rows[(rows["aiding_party"].fillna("") != "") & (rows["recipient_region"].fillna("") != "")]
-    for _, grp in rows.groupby(["aiding_party", "recipient_region", "metric", "unit"]):
-        recs = _records(grp)
-        for i, a in enumerate(recs):
-            for b in recs[i + 1:]:
-                if a["doc_id"] == b["doc_id"] or not _similar(a["subject"], b["subject"]):
-                    continue
-                ab, bb = claim_bounds(pd.Series(a)), claim_bounds(pd.Series(b))
-                da, db = str(a.get("published") or ""), str(b.get("published") or "")
-                dated = da[:4].isdigit() and db[:4].isdigit() and da != db
-                cumulative = bool(CUMULATIVE.search(a["scope"] + a["sentence"][:20])) and bool(CUMULATIVE.search(b["scope"] + b["sentence"][:20]))
-                if dated and cumulative:
-                    early, late = (a, b) if da < db else (b, a)
-                    eb, lb = (ab, bb) if early is a else (bb, ab)
-                    drop = _hi(lb) is not None and _hi(lb) < _lo(eb)
-                    out.append(Check("cross_document", "inconsistent" if drop else "consistent", "series_drops" if drop else "series_grows",
-                                     [early, late], f"{early['text']} ({min(da, db)}) {eb} → {late['text']} ({max(da, db)}) {lb}",
-                                     f"The cumulative figure for {a['subject']} {'falls' if drop else 'does not fall'} from {early['text']} to {late['text']} over time."))
-                else:
-                    ok = ab.overlaps(bb)
-                    out.append(Check("cross_document", "consistent" if ok else ("indeterminate" if dated else "inconsistent"),
-                                     "agree" if ok else "disjoint", [a, b], f"{a['text']} {ab} vs {b['text']} {bb}",
-                                     f"Two documents give {a['subject']} as {a['text']} and {b['text']}; the intervals {'overlap' if ok else 'are disjoint'}"
-                                     + (" (different dates, not stated as cumulative)." if dated and not ok else ".")))
-    return out
-
-
 def reconcile(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """The checks table (CHECK_COLUMNS) for a claims table; `documents` (with manifest fields) enables cross-document checks."""
     checks: list[Check] = []
     for _, group in claims.groupby("doc_id", sort=False):
         checks += check_document(group)
+    from .crossdoc import cross_document_checks  # crossdoc builds on this module's Check
+
     checks += cross_document_checks(claims, documents)
     return checks_frame(checks)
 
