@@ -671,13 +671,14 @@ def _same_thing(a: str, b: str) -> bool:
 
 
 def _repeat_span(page: _Page, i: int) -> tuple[int, int]:
-    """The value buckets claim i reaches: its value ±10% and its interval (within a factor REPEAT_SPAN)."""
-    v = page.recs[i]["value"]
-    b = page.bounds(i)
-    lo = min(v * _NEAR_HALF, max(float(_lo(b)), v / REPEAT_SPAN))
-    hi_b = _hi(b)
-    hi = max(v / _NEAR_HALF, min(float(hi_b) if hi_b is not None else math.inf, v * REPEAT_SPAN))
-    return math.floor(math.log(lo) / _BUCKET - 1e-9), math.floor(math.log(hi) / _BUCKET + 1e-9)
+    """The value buckets claim i reaches: its value ±10% and its interval (within a factor REPEAT_SPAN).
+
+    A candidate filter only (the pair test decides exactly), so the claim's float low/high serve, widened a hair."""
+    r = page.recs[i]
+    v = r["value"]
+    lo = min(v * _NEAR_HALF, max(float(r["low"]), v / REPEAT_SPAN)) * (1 - 1e-9)
+    hi = max(v / _NEAR_HALF, min(float(r["high"]), v * REPEAT_SPAN)) * (1 + 1e-9)
+    return math.floor(math.log(lo) / _BUCKET), math.floor(math.log(hi) / _BUCKET)
 
 
 def _repeat_pair(page: _Page, i: int, j: int) -> bool:
