@@ -223,7 +223,12 @@ def test_change_uses_a_baseline_stated_in_a_nearby_sentence(body, verdict, outco
 
 @pytest.mark.parametrize("body,expected", [
     ("援藏以来累计服务群众近44万人。医疗队三年共服务农牧民群众43.93万人。", ["consistent"]),
-    ("援藏以来累计服务群众近44万人。医疗队三年共服务农牧民群众40.1万人。", ["consistent"]),  # overlapping intervals
+    ("援藏以来累计服务群众近44万人。医疗队三年共服务农牧民群众40.1万人。", ["consistent"]),
+    ("三年来累计接诊患者约2万人次。据统计，援藏医疗队共接诊患者1.7万人次。", ["consistent"]),  # 15% apart, overlapping
+    ("三年来累计投入资金200余万元。今年又投入资金266万元。", []),  # a range overlapping another figure: not a repeat
+    # parallel items with close values are two figures, not one
+    ("县级向乡级派驻医师349人次。乡级向村级派驻医师343人次。", []),
+    ("为群众发放各类常备药品价值20余万元。医疗队免费发放药品价值27余万元。", []),
     ("援藏以来累计服务群众近44万人。医疗队三年共服务农牧民群众44.8万人。", ["inconsistent"]),
     ("援藏以来累计选派专家120名。截至目前，累计选派援藏专家123人。", ["inconsistent"]),  # 名 and 人: one family
     ("援藏以来累计服务群众近44万人。医疗队三年共服务农牧民群众43.93万人次。", []),   # persons vs person-visits

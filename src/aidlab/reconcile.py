@@ -166,9 +166,11 @@ BASELINE_WINDOW = (1, 2)
 #: Most candidates any one claim is compared with in a scan (a guard for degenerate pages).
 MAX_SCAN = 64
 #: Most recent unmatched claims kept per (family, value bucket) as repeat partners.
-REPEAT_ANCHORS = 16
-#: Repeats: values within 10% are near; overlapping intervals count within a factor REPEAT_SPAN.
-REPEAT_NEAR, REPEAT_SPAN = 0.1, 1.5
+REPEAT_ANCHORS = 32
+#: Repeats: values within 10% are near; overlapping intervals of approximate figures (a written point,
+#: 近, 约) count within a factor REPEAT_SPAN.
+REPEAT_NEAR, REPEAT_SPAN = 0.1, 1.25
+APPROXIMATE_READINGS = frozenset({"point", "near", "about"})
 _BUCKET = -math.log(1 - REPEAT_NEAR)  # width of a value bucket in log space
 _NEAR_HALF = math.sqrt(1 - REPEAT_NEAR)  # v·h and v/h: two values within 10% have touching spans
 
@@ -654,20 +656,29 @@ def _similar(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a in b or b in a)
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[k:k + 2] for k in range(len(s) - 1)}
+#: Scope and adverb words before what a subject names (援藏以来累计服务群众 → 服务群众).
+_SUBJECT_LEAD = re.compile(r"^.*(?:以来|年来|截至目前|目前|累计|共计|总计|合计|先后|已经|已|共)")
 
 
-def _same_thing(a: str, b: str) -> bool:
-    """Subjects worded differently for one thing: the same head noun (a common ending of two or more
-    characters) and, before it, a word in common (累计服务群众 / 共服务农牧民群众: 群众, and 服务).
-    The bare same noun (医务人员 / 医务人员) is not enough: what is done with it (派出, 培训) may differ."""
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def _same_thing(a: str, b: str, same_metric: bool) -> bool:
+    """Subjects worded differently for one thing: the same head noun (a common ending of two or more characters),
+    and what the shorter one names, scope and adverbs aside, standing in order in the other (累计服务群众 /
+    三年共服务农牧民群众). Parallel items are not one thing (县级向乡级派驻医师 / 乡级向村级派驻医师); when the
+    metrics differ, the bare same noun is not enough either (派出 / 培训 医务人员)."""
     k = 0
     while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
         k += 1
     if k < 2:
         return False
-    return bool(_bigrams(a[:len(a) - k]) & _bigrams(b[:len(b) - k]))
+    short, long = sorted((_SUBJECT_LEAD.sub("", a) or a, _SUBJECT_LEAD.sub("", b) or b), key=len)
+    if not _is_subsequence(short, long):
+        return False
+    return same_metric or len(short) > k
 
 
 def _repeat_span(page: _Page, i: int) -> tuple[int, int]:
@@ -686,15 +697,17 @@ def _repeat_pair(page: _Page, i: int, j: int) -> bool:
     a, b = page.recs[i], page.recs[j]
     if a["sentence_no"] == b["sentence_no"] or page.family[i] != page.family[j]:
         return False
-    if not ((a["metric"] == b["metric"] and _similar(a["subject"], b["subject"])) or _same_thing(a["subject"], b["subject"])):
+    same_metric = a["metric"] == b["metric"]
+    if not ((same_metric and _similar(a["subject"], b["subject"])) or _same_thing(a["subject"], b["subject"], same_metric)):
         return False
     big, small = max(a["value"], b["value"]), min(a["value"], b["value"])
     if a["value"] == b["value"] and a["reading"] == "point" == b["reading"] and a["value"] < 10:
         return False  # tiny equal counts: coincidence, not a repeat
     if (big - small) / big <= REPEAT_NEAR:
         return True
-    ab, bb = page.bounds(i), page.bounds(j)
-    return (_hi(ab) is not None and _hi(bb) is not None and big / small <= REPEAT_SPAN and ab.overlaps(bb))
+    if big / small > REPEAT_SPAN or not {a["reading"], b["reading"]} <= APPROXIMATE_READINGS:
+        return False  # a range (余, 超过, 不足 …) overlapping another figure does not make it the same figure
+    return page.bounds(i).overlaps(page.bounds(j))
 
 
 def repeat_checks(claims) -> list[Check]:
