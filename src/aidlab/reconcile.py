@@ -32,10 +32,10 @@ TOTAL_WORD = re.compile(r"(共计|合计|总计|累计|共|总)")
 
 KINDS: dict[str, str] = {
     "grim": "Percentage of a stated count: is some whole number k of the n with k/n×100 reported as this percentage, and under which rounding modes?",
-    "range": "Range sanity: a share within 0–100% unless it describes growth; a part (其中 …) never above its whole.",
-    "parts_total": "Listed parts against a stated total (共/合计 …): complete, partial (parts cover only some of the total, gap given) or exceeding.",
-    "change": "A change (从A提升至B, 较2019年增长x%, 同比增加x%): implied baseline derived and checked against a stated one and the direction of change; rates flagged for relative-vs-percentage-point ambiguity.",
-    "repeat": "The same figure stated twice in one article (headline and body, lead repeated): do the two intervals overlap?",
+    "range": "Range sanity: a share within 0–100% unless it describes growth; a part (其中 …) never above its whole (of the same unit family; a rate is never a whole).",
+    "parts_total": "Listed parts against a stated total (共/合计 …) of the same unit family (persons 名/人/位, procedures 台/例 …; a rate is never a total): complete, partial (parts cover only some of the total, gap given) or exceeding.",
+    "change": "A change (从A提升至B, 较2019年增长x%, 同比增加x%): implied baseline derived and checked against one the text states (从A…, or a figure for the period compared with in the same or a nearby sentence: 去年同期3.1万人次) and the direction of change; rates flagged for relative-vs-percentage-point ambiguity.",
+    "repeat": "The same figure stated twice in one article (headline and body, lead repeated, worded differently: 43.93万人 / 近44万人), matched by unit family, what is counted and near or overlapping values: do the two intervals overlap?",
     "cross_document": "Claims with the same programme, metric, unit and subject in different documents: intervals compared and, when both are dated and cumulative, a series that may not shrink over time.",
 }
 
