@@ -190,10 +190,20 @@ def test_parts_and_wholes_only_within_one_unit_family(body, expected):
 @pytest.mark.parametrize("body,verdict,outcome", [
     ("共派出医护人员200人，其中医生120名、护士80位。", "consistent", "complete"),
     ("共派出医护人员200人，其中医生150名、护士80位。", "inconsistent", "exceeds"),
+    ("共派出医生120人次，其中总院40人次、分院50人次。", "consistent", "partial"),  # 总 inside a part's clause
 ])
 def test_parts_total_across_units_of_the_persons_family(body, verdict, outcome):
     checks = only(reconcile(claims_of(body)), "parts_total")
     assert list(zip(checks["verdict"], checks["outcome"])) == [(verdict, outcome)]
+
+
+def test_a_totals_parts_end_where_the_next_total_begins():
+    checks = only(reconcile(claims_of("共派出医生120人次，其中省级40人次、市级50人次，共培训护士300人次，其中县级100人次。")),
+                  "parts_total")
+    assert [a.split(";")[0] for a in checks["arithmetic"]] == [
+        "total 120人次 [120, 120]", "total 300人次 [300, 300]"]
+    assert "parts 40人次 + 50人次 = [90, 90]" in checks["arithmetic"].iloc[0]
+    assert "parts 100人次 = [100, 100]" in checks["arithmetic"].iloc[1]
 
 
 def test_a_share_is_never_a_total():
@@ -209,6 +219,9 @@ def test_a_share_is_never_a_total():
     ("今年一季度门诊量3.6万人次，同比增长16%。去年同期2.1万人次。", "inconsistent", "baseline_disagrees"),
     ("2023年急诊量2.4万人次，较2020年增长20%。2020年急诊量为2万人次。", "consistent", "baseline_agrees"),
     ("门诊量由去年同期的3.1万人次增至3.6万人次，同比增长16%。", "consistent", "baseline_agrees"),
+    ("抢救成功率90%，较2020年提高10%。2020年抢救成功率为81.5%。", "consistent", "baseline_agrees"),  # relative
+    ("抢救成功率90%，较2020年提高10%。2020年抢救成功率为80%。", "consistent", "baseline_agrees"),    # points
+    ("抢救成功率90%，较2020年提高10%。2020年抢救成功率为60%。", "inconsistent", "baseline_disagrees"),
     # no stated baseline: a figure nearby that is not for the period compared with
     ("今年一季度门诊量3.6万人次，同比增长16%。其中急诊3.1万人次。", "indeterminate", "baseline_derived"),
     ("2023年急诊量2.4万人次，较2020年增长20%。2020年以来累计接诊2万人次。", "indeterminate", "baseline_derived"),

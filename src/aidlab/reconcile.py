@@ -422,7 +422,8 @@ def parts_total_checks(claims) -> list[Check]:
             members = page.sentence(sno)
             for j in members[page.rank[ti] + 1:page.rank[ti] + 1 + MAX_SCAN]:
                 page.stats["parts_total"] += 1
-                if TOTAL_WORD.search(page.clause_before(j)):
+                clause_j = page.clause_before(j)
+                if TOTAL_WORD.search(clause_j) and "其中" not in clause_j:
                     break  # the next total starts its own list
                 if page.family[j] == family:
                     parts.append(recs[j])
@@ -527,6 +528,8 @@ def _stated_baseline(page: _Page, cur_i: int, growth_ids: set[int], refs: tuple[
             r = page.recs[j]
             if page.family[j] != page.family[cur_i] or r["damaged"] or page.pos[j] < 0:
                 continue
+            if r["unit"] == "%" and _growth_of(None, r, page.pos[j]):
+                continue  # another growth rate, not a stated rate
             clause = re.split(r"[，,。；;：:]", r["sentence"][max(0, page.pos[j] - 16):page.pos[j]])[-1]
             for w in refs:
                 k = clause.find(w)
@@ -633,10 +636,15 @@ def change_checks(claims) -> list[Check]:
                 a = stated
                 ab = claim_bounds(a)
                 ok = base_rel is not None and _overlaps(base_rel, ab)
+                reading = ""
+                if not ok and cur["unit"] == "%" and c_hi is not None and a["unit"] == "%":
+                    # a rate's change may be meant in percentage points: agreeing so is agreeing
+                    ok = _overlaps((max(Fraction(0), min(pp)), max(pp)), ab)
+                    reading = " read as percentage points" if ok else ""
                 can_fail = base_rel is None or not (base_rel[1] is None and _hi(ab) is None)
                 out.append(Check("change", "consistent" if ok else "inconsistent", "baseline_agrees" if ok else "baseline_disagrees",
-                                 [a, cur, g], arith + f"; stated baseline {a['text']} {ab}{where}",
-                                 f"The {verb} of {g['text']} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures.",
+                                 [a, cur, g], arith + f"; stated baseline {a['text']} {ab}{where}{reading}",
+                                 f"The {verb} of {g['text']}{reading} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures.",
                                  can_fail=can_fail))
             elif cur["unit"] == "%" and c_hi is not None:
                 out.append(Check("change", "indeterminate", "ambiguous_pp_vs_relative", [cur, g], arith,
