@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import pandas as pd
 
@@ -180,11 +181,40 @@ def unit_family(unit: str) -> str:
     return UNIT_FAMILIES.get(unit, unit)
 
 
+@lru_cache(maxsize=1 << 16)
+def _figure_bounds(number: str, multiplier: int, unit: str, qualifier: str, damaged: bool, low: float, high: float) -> Bounds:
+    return claim_bounds({"number": number, "multiplier": multiplier, "unit": unit, "qualifier": qualifier,
+                         "damaged": damaged, "low": low, "high": high})
+
+
+def _bounds_of(r: dict) -> Bounds:
+    """claim_bounds of a claim record, computed once per distinct figure (Bounds are immutable)."""
+    if r["damaged"]:
+        return _figure_bounds("", 1, r["unit"], "", True, float(r["low"]), float(r["high"]))
+    return _figure_bounds(r["number"], int(r["multiplier"]), r["unit"], r["qualifier"], False, 0.0, 0.0)
+
+
+def _claim_records(df: pd.DataFrame) -> list[dict]:
+    """Claim rows as dicts, each sentence read once and shared by its claims (a column of text per claim costs
+    the sentence's length for every figure in it: quadratic on a page written as one long sentence)."""
+    if "sentence" not in df.columns or "sentence_no" not in df.columns:
+        return _records(df)
+    columns = [c for c in df.columns if c != "sentence"]
+    recs = [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))]
+    first: dict[int, int] = {}
+    for k, r in enumerate(recs):
+        first.setdefault(r["sentence_no"], k)
+    texts = dict(zip(first, df["sentence"].iloc[list(first.values())].tolist()))
+    for r in recs:
+        r["sentence"] = texts[r["sentence_no"]]
+    return recs
+
+
 class _Page:
     """One document's claims as plain records in text order, with the indexes the checks block on."""
 
     def __init__(self, claims: pd.DataFrame | Iterable[dict]):
-        recs = _records(claims) if isinstance(claims, pd.DataFrame) else [dict(r) for r in claims]
+        recs = _claim_records(claims) if isinstance(claims, pd.DataFrame) else [dict(r) for r in claims]
         recs.sort(key=lambda r: r["clean_start"])
         self.recs = recs
         self.family = [unit_family(r["unit"]) for r in recs]
@@ -225,7 +255,7 @@ class _Page:
     def bounds(self, i: int) -> Bounds:
         b = self._bounds.get(i)
         if b is None:
-            b = self._bounds[i] = claim_bounds(self.recs[i])
+            b = self._bounds[i] = _bounds_of(self.recs[i])
         return b
 
     def sentence(self, sno: int) -> list[int]:
@@ -450,7 +480,7 @@ def parts_total_checks(claims) -> list[Check]:
                              f"The total {total['text']} cannot be checked against its parts: a figure lost digits to mojibake.",
                              can_fail=False))
             continue
-        lo, hi = _sum_bounds(claim_bounds(p) for p in parts)
+        lo, hi = _sum_bounds(_bounds_of(p) for p in parts)
         t_lo, t_hi = _lo(tb), _hi(tb)
         sums = " + ".join(p["text"] for p in parts)
         if t_hi is not None and lo > t_hi:
@@ -570,7 +600,7 @@ def change_checks(claims) -> list[Check]:
             if not (inside_a and inside_b):
                 continue
             a, b = recs[inside_a[-1]], recs[inside_b[0]]
-            ab, bb = claim_bounds(a), claim_bounds(b)
+            ab, bb = _bounds_of(a), _bounds_of(b)
             decrease = m.group(2) in DECREASE
             if decrease:  # some B below some A
                 possible = _hi(ab) is None or _lo(bb) < _hi(ab)
@@ -634,7 +664,7 @@ def change_checks(claims) -> list[Check]:
                 arith += f"; percentage-point reading: baseline ∈ [{_fmt(min(pp))}, {_fmt(max(pp))}]%"
             if stated is not None:
                 a = stated
-                ab = claim_bounds(a)
+                ab = _bounds_of(a)
                 ok = base_rel is not None and _overlaps(base_rel, ab)
                 reading = ""
                 if not ok and cur["unit"] == "%" and c_hi is not None and a["unit"] == "%":
