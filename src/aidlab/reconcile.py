@@ -201,12 +201,12 @@ def _claim_records(df: pd.DataFrame) -> list[dict]:
         return _records(df)
     columns = [c for c in df.columns if c != "sentence"]
     recs = [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))]
-    first: dict[int, int] = {}
+    first: dict[tuple, int] = {}
     for k, r in enumerate(recs):
-        first.setdefault(r["sentence_no"], k)
+        first.setdefault((r.get("doc_id"), r["sentence_no"]), k)
     texts = dict(zip(first, df["sentence"].iloc[list(first.values())].tolist()))
     for r in recs:
-        r["sentence"] = texts[r["sentence_no"]]
+        r["sentence"] = texts[(r.get("doc_id"), r["sentence_no"])]
     return recs
 
 
