@@ -337,3 +337,10 @@ def test_check_document_accepts_records_as_well_as_the_table():
     from_table = [c.row() for c in check_document(claims)]
     from_records = [c.row() for c in check_document(claims.to_dict("records"))]
     assert from_table == from_records and len(from_table) == 4
+
+
+def test_a_damaged_figure_in_a_from_to_change_is_indeterminate():
+    claims = claims_of("门诊量从3200人次增加到4480人次。")
+    claims.loc[claims["text"] == "3200人次", ["damaged", "value"]] = [True, float("nan")]
+    rows = only(reconcile(claims), "change")
+    assert list(zip(rows["verdict"], rows["outcome"], rows["can_fail"])) == [("indeterminate", "damaged", False)]

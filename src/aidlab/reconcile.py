@@ -44,7 +44,7 @@ CHECK_COLUMNS: dict[str, str] = {
     "check_id": "Check id: <kind>-<n>, n counting checks of that kind in the table from 1.",
     "kind": "Kind of check: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items()),
     "verdict": "consistent (the figures can all be true together under the stated reading), inconsistent (they cannot), indeterminate (the text does not decide: damaged figures, ambiguous readings, or nothing to check against).",
-    "outcome": "Finer result: e.g. ordinary_rounding, truncation_only, no_rounding_mode; complete, partial, exceeds; baseline_derived, baseline_agrees, baseline_disagrees, ambiguous_pp_vs_relative, direction_ok, direction_wrong; agree, disjoint; series_grows, series_drops.",
+    "outcome": "Finer result: e.g. ordinary_rounding, truncation_only, no_rounding_mode; complete, partial, exceeds, damaged; baseline_derived, baseline_agrees, baseline_disagrees, ambiguous_pp_vs_relative, direction_ok, direction_wrong; agree, disjoint; series_grows, series_drops.",
     "doc_ids": "Documents involved, ';'-separated.",
     "claim_ids": "Claims involved, ';'-separated, in the order the arithmetic uses them.",
     "arithmetic": "The computation behind the verdict, with intervals written [low, high) as the claims' readings give them.",
@@ -600,6 +600,11 @@ def change_checks(claims) -> list[Check]:
             if not (inside_a and inside_b):
                 continue
             a, b = recs[inside_a[-1]], recs[inside_b[0]]
+            if a["damaged"] or b["damaged"]:
+                out.append(Check("change", "indeterminate", "damaged", [a, b], "a figure involved is damaged",
+                                 f"The change from {a['text']} to {b['text']} cannot be checked: a figure lost digits to mojibake.",
+                                 can_fail=False))
+                continue
             ab, bb = _bounds_of(a), _bounds_of(b)
             decrease = m.group(2) in DECREASE
             if decrease:  # some B below some A
