@@ -233,7 +233,7 @@ def test_metadata_offsets_point_at_values(pages):
 
 
 def test_seed_metadata_dates_are_not_from_lists_or_footers(pages):
-    text, segs, meta = pages["001"]
+    _, segs, meta = pages["001"]
     a, _ = meta.date_offsets
     seg = next(s for s in segs if s.start <= a < s.end)
     assert seg.kind == "dateline"
