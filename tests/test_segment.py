@@ -233,7 +233,7 @@ def test_metadata_offsets_point_at_values(pages):
 
 
 def test_seed_metadata_dates_are_not_from_lists_or_footers(pages):
-    text, segs, meta = pages["001"]
+    _, segs, meta = pages["001"]
     a, _ = meta.date_offsets
     seg = next(s for s in segs if s.start <= a < s.end)
     assert seg.kind == "dateline"
@@ -430,3 +430,111 @@ def test_masthead_date_subtitle_and_editor_are_not_metadata_guesses():
     assert meta.date == "2025-12-30"  # not the masthead's "today"
     assert meta.outlet == "某某日报"
     assert meta.author is None  # an editor is not an author
+
+
+# --------------------------------------------------------------------------- #
+# spam mirrors: wire copy with edition chrome and gambling spam interleaved
+# --------------------------------------------------------------------------- #
+SPAM_MIRROR_PAGE = """澳门新葡京娱乐城-官方网站 www.xpj8888.com
+首页 | 新闻 | 体育 | 彩票 | 娱乐
+第03版：民生
+标题导航
+援藏医疗队把优质医疗资源送到高原
+2023年08月15日 来源：某某日报
+　　本报拉萨8月14日电 今年以来，某省第九批援藏医疗队扎根受援医院，累计接诊患者2.3万人次，开展手术460台。
+北京赛车PK10开奖直播 网址：bjsc888.cc
+　　医疗队队长介绍，队员们手把手带教当地医生，帮助受援医院新开展技术项目35项，培训本地医务人员1200人次。
+澳门新葡京娱乐城-官方网站 www.xpj8888.com
+百家乐真人视讯，注册即送88元彩金，天天返水1.5%！
+　　“以前做这样的手术要去拉萨，现在在县里就能做。”一位患者家属说。
+第03版
+高原医讯网
+　　下一步，医疗队将继续推进“组团式”帮扶，计划年内再培训基层骨干300名。
+上一篇/下一篇
+高原医讯网
+　　医疗队还将联合当地卫生院开展巡回义诊，覆盖12个乡镇。
+六合彩特码资料 一码中特 www.lhc49.net
+版面导航
+澳门新葡京娱乐城-官方网站 www.xpj8888.com
+"""
+
+
+def test_spam_mirror_keeps_only_the_wire_copy():
+    segs = segment_page(SPAM_MIRROR_PAGE)
+    _assert_cover(SPAM_MIRROR_PAGE, segs)
+    k = _kinds_by_line(SPAM_MIRROR_PAGE, segs)
+    assert k["援藏医疗队把优质医疗资源送到高原"] == "headline"
+    assert k["2023年08月15日 来源：某某日报"] == "dateline"
+    for chrome in ("第03版：民生", "标题导航", "第03版", "上一篇/下一篇", "版面导航"):
+        assert k[chrome] == "navigation", chrome
+    for spam in ("澳门新葡京娱乐城-官方网站 www.xpj8888.com", "北京赛车PK10开奖直播 网址：bjsc888.cc",
+                 "百家乐真人视讯，注册即送88元彩金，天天返水1.5%！", "六合彩特码资料 一码中特 www.lhc49.net",
+                 "高原医讯网"):
+        assert k[spam] == "spam", spam
+    body = _body(SPAM_MIRROR_PAGE, segs)
+    # every wire paragraph, before and after the interleaved chrome, is body; nothing else is
+    for figure in ("2.3万人次", "1200人次", "在县里就能做", "骨干300名", "覆盖12个乡镇"):
+        assert figure in body, figure
+    for junk in ("娱乐", "彩金", "www", "PK10", "版", "导航", "上一篇", "医讯网"):
+        assert junk not in body, junk
+    meta = extract_metadata(SPAM_MIRROR_PAGE, segs)
+    assert meta.title == "援藏医疗队把优质医疗资源送到高原" and meta.outlet == "某某日报"
+
+
+def test_spam_mirror_figures_are_the_wire_figures_only():
+    from aidlab import clean
+    from aidlab.claims import extract_claims
+
+    claims = extract_claims(clean.clean_document(SPAM_MIRROR_PAGE, "mirror"))
+    texts = set(claims["text"])
+    assert {"2.3万人次", "460台", "35项", "1200人次", "300名", "12个"} <= texts
+    assert not texts & {"88元", "1.5%"}
+
+
+@pytest.mark.parametrize("line", [
+    "项目资金来自中央专项彩票公益金，共计1200万元，主要用于购置医疗设备。",  # one weak word, no selling: prose
+    "详情可登录某某州卫生健康委员会网站www.example.gov.cn查询。",             # a web address in a sentence
+    "公安机关破获一起网络赌博案件后，对涉案人员开展了心理健康筛查。",
+])
+def test_prose_mentioning_lotteries_or_web_addresses_stays_body(line):
+    text = f"援疆医疗队走进牧区开展义诊\n来源：某某日报\n援疆医疗队今年共接诊患者1.2万人次，开展手术300余台。\n{line}\n"
+    segs = segment_page(text)
+    assert _kinds_by_line(text, segs)[line] == "body"
+
+
+def test_source_line_with_web_address_stays_a_dateline():
+    text = "援疆医疗队走进牧区开展义诊\n来源：某某网 www.example.com.cn\n援疆医疗队今年共接诊患者1.2万人次，开展手术300余台。\n"
+    segs = segment_page(text)
+    assert _kinds_by_line(text, segs)["来源：某某网 www.example.com.cn"] == "dateline"
+    assert extract_metadata(text, segs).outlet == "某某网"
+
+
+@pytest.mark.parametrize("times,kind", [(1, "body"), (2, "spam"), (3, "spam")])
+def test_short_line_repeated_on_the_page_is_branding(times, kind):
+    paragraphs = ["援疆医疗队今年共接诊患者1.2万人次，开展手术300余台。", "医疗队还培训当地医务人员460人次，新开展技术15项。",
+                  "下一步，医疗队将继续推进组团式帮扶工作，服务更多群众。"]
+    lines = ["援疆医疗队走进牧区开展义诊", "来源：某某日报"]
+    for n, p in enumerate(paragraphs):
+        lines.append(p)
+        if n < times:
+            lines.append("健康边疆在线")
+    text = "\n".join(lines) + "\n"
+    segs = segment_page(text)
+    assert set(_kind_of(text, segs, "健康边疆在线")) == {kind}
+    assert "服务更多群众" in _body(text, segs)
+
+
+def test_edition_chrome_ends_the_body_only_where_no_text_follows():
+    text = ("援疆医疗队走进牧区开展义诊\n来源：某某日报\n援疆医疗队今年共接诊患者1.2万人次，开展手术300余台。\n"
+            "第02版\n援疆干部慰问困难群众\n某县开展先心病筛查\n")
+    segs = segment_page(text)
+    k = _kinds_by_line(text, segs)
+    assert k["第02版"] == "navigation"
+    assert k["援疆干部慰问困难群众"] != "body" and k["某县开展先心病筛查"] != "body"
+
+
+def test_titled_previous_link_still_ends_the_body():
+    text = ("援疆医疗队走进牧区开展义诊\n来源：某某日报\n援疆医疗队今年共接诊患者1.2万人次，开展手术300余台。\n"
+            "上一篇：援疆干部慰问困难群众\n援疆医生扎根边疆十年，累计救治患者超过5万人次，被当地群众称为“白衣天使”。\n")
+    segs = segment_page(text)
+    assert "5万人次" not in _body(text, segs)

@@ -153,6 +153,7 @@ class CrossCheck(Check):
         r["evidence_urls"] = ";".join(self.meta.get(c["doc_id"], ("", ""))[0] for c in self.claims)
         r["evidence_dates"] = ";".join(self.meta.get(c["doc_id"], ("", ""))[1] for c in self.claims)
         r["quantity_key"] = self.key
+        r["can_fail"] = bool(self.can_fail) and self.verdict != "indeterminate"  # an undated pair decides nothing
         return r
 
 

@@ -14,7 +14,13 @@ The page text is cut into non-blank lines; each line becomes exactly one
    相关新闻, 推荐阅读, 更多…, 换一换 …), keyword lines (关键词:), editor
    credits (责任编辑:, 责编:), previous/next links, share/print/font-size
    widgets, photo captions and dateline fields (来源:, 发布时间:, dates,
-   view counters).  Cues marked *terminal* are end-of-article markers.
+   view counters), newspaper-edition chrome (第01版, 标题导航, 版面导航, 上一版 …:
+   short unpunctuated lines), gambling/lottery advertisements (words only such
+   ads use, or a weaker word together with a web address or selling words) and
+   spam site names (a short unpunctuated line with a web address).  Cues marked
+   *terminal* are end-of-article markers; *soft* ones (edition chrome, bare
+   上一篇/下一篇 links) end the body only where no prose paragraph follows, since
+   mirror sites scatter them through the article.
    Lines are also scored as *prose* (long, mostly CJK, ending in 。！？ or
    densely punctuated) or *title-like* (short, CJK, unpunctuated).
 
@@ -29,8 +35,9 @@ The page text is cut into non-blank lines; each line becomes exactly one
    date/time lines, the usual shape of "more news" lists).  Everything after
    the end marker is chrome even when it looks like prose (snippets of other
    articles).  Inside the span, prose is body, short unpunctuated lines are
-   body sub-headings, lines repeating the headline are captions, and
-   caption/widget/sign-off cues keep their own kind.
+   body sub-headings, lines repeating the headline are captions, a short
+   unpunctuated line standing twice or more on the page is site branding (spam),
+   and caption/widget/sign-off/spam cues keep their own kind.
 
 4. **Chrome zones.**  Lines above the headline default to navigation; lines
    between headline and body are dateline fields (dates, 来源, 转自, lone view
@@ -47,6 +54,7 @@ page does not state.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 SEGMENT_KINDS: dict[str, str] = {
@@ -58,7 +66,7 @@ SEGMENT_KINDS: dict[str, str] = {
     "keywords": "Keyword/tag lines (关键词:, 标签:), possibly carrying an editor credit.",
     "related": "Related-article and more-news lists: section headers, item titles, snippets and their date lines.",
     "comments": "Reader-comment sections: headers, comment texts and comment forms.",
-    "spam": "Link-spam lines made of many short phrases separated by '|'.",
+    "spam": "Spam: link-spam lines made of many short phrases separated by '|', gambling/lottery advertisements, spam site names with a web address, and short lines repeated on the page as site branding.",
     "footer": "Site footer: copyright, ICP/public-security registration, owner, address, phone, e-mail, footer link rows.",
     "disclaimer": "Crawler, snapshot, reposting and liability notices added by the hosting site.",
     "other": "Page chrome not otherwise classified (advertisements, stray counters, unlabelled lines outside the body).",
@@ -107,7 +115,8 @@ class _Cue:
     reason: str
     terminal: bool = False  # ends the article body when met after it
     section: bool = False  # opens a section whose kind later lines inherit
-    weak: bool = False  # ends the body only if no prose paragraph follows
+    weak: bool = False  # ends the body only if no prose paragraph follows (and is body text inside it)
+    soft: bool = False  # ends the body only if no prose paragraph follows (and keeps its kind inside it)
 
 
 # --------------------------------------------------------------------------- #
@@ -178,13 +187,13 @@ def _pipe_parts(s: str) -> list[str]:
 # --------------------------------------------------------------------------- #
 _FOOTER_STRONG = re.compile(
     r"Copyright|©|\(c\)\s*(?:19|20)\d{2}|版权所有|版权声明|版权归|ICP\s*[备证]|公网安备|网安备\s*\d|All Rights Reserved",
-    re.I,
+    re.IGNORECASE,
 )
 _FOOTER_WEAK = re.compile(
     r"网站所属|单位地址|(?:地址|电话|传真|邮编|邮箱|热线)\s*[:：]|邮政编码|E-?mail|网站地图|联系我们|关于我们|"
     r"主办单位|主办\s*[:：]|承办单位|承办\s*[:：]|协办单位|技术支持|备案号|违法和不良信息|举报电话|举报邮箱|"
     r"网站简介|广告服务|联系方式|友情链接|法律声明|隐私政策|用户协议",
-    re.I,
+    re.IGNORECASE,
 )
 _DISCLAIMER = re.compile(
     r"爬虫|快照|^以上内容|免责声明|原文地址|原文链接|本站未对|不代表本站|不代表本网|如有侵权|转载请注明|"
@@ -200,7 +209,7 @@ _RELATED = re.compile(
     r"大家都在看|往期(?:回顾|精彩)|推荐视频|图片新闻|今日推荐|点击排行|热门排行|排行榜|"
     r"更多(?:关于|新闻|资讯|内容|精彩|文章|阅读|报道|推荐|>|》|\s*$))"
 )
-_KEYWORDS = re.compile(r"^(?:[【\[]\s*)?(?:文章|本文)?(?:关键词|关键字|标签|Tags?)\s*(?:[:：]|[】\]]|$)", re.I)
+_KEYWORDS = re.compile(r"^(?:[【\[]\s*)?(?:文章|本文)?(?:关键词|关键字|标签|Tags?)\s*(?:[:：]|[】\]]|$)", re.IGNORECASE)
 _EDITOR = re.compile(r"(?:责任编辑|责编|编辑|审核|校对|初审|复审|终审|审校)\s*[:：]")
 _PREV_NEXT = re.compile(r"^(?:[【\[]?\s*)(?:上一篇|下一篇|上一条|下一条|上一页|下一页|返回顶部|返回列表|返回首页|打印本页|关闭窗口)")
 _WIDGET = re.compile(
@@ -218,6 +227,25 @@ _FIELD = re.compile(
 _FIELD_WORD = re.compile(r"来源|作者|记者|编辑|时间|日期|责编|通讯员|发布|转自|浏览|阅读|点击|类别|栏目")
 _VIEWS = re.compile(r"^(?:阅读|浏览|点击|访问)(?:量|数|次数)?\s*[:：]?\s*\d+\s*(?:次)?$")
 _WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
+_LINK_WORD = r"[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[】\]]?\s*(?:[:：]\s*(?:无|没有了)?)?"
+_BARE_PREV_NEXT = re.compile(rf"{_LINK_WORD}(?:\s*[/|｜、]?\s*{_LINK_WORD})*")
+_EDITION = re.compile(
+    r"^[【\[]?\s*(第\s*[0-9０-９一二三四五六七八九十百]{1,3}\s*版(?=$|[\s:：(（【\[\u4e00-\u9fff])|"
+    r"(?:标题|版面|本版|栏目)导航|版面概览|本版标题|上一版|下一版|前一版|后一版|返回目录|"
+    r"PDF\s*版|数字报|报纸检索|日期检索|过刊检索)"
+)
+#: Words only gambling/lottery advertisements use; weak ones need a second cue (a web address, selling words).
+_GAMBLING = re.compile(
+    r"娱乐城|赌场|博彩|时时彩|六合彩|特码|一码中特|北京赛车|PK10|pk10|百家乐|真人视讯|老虎机|电子游艺|龙虎斗|"
+    r"体育投注|返水|首存|彩金|葡京|威尼斯人|皇冠体育|赌球|菠菜网"
+)
+_GAMBLING_WEAK = re.compile(r"彩票|开奖|投注|下注|棋牌|捕鱼|开户|赔率|娱乐|赌博|真人")
+_MARKETING = re.compile(r"注册(?:即|就)?送|官方网站|官网|网址|信誉|客服|优惠|手机版|APP|充值|提款|出款|秒到|下载", re.IGNORECASE)
+_DOMAIN = re.compile(
+    r"(?:https?://|www\.)[\w.-]+|(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9-]{1,62}"
+    r"\.(?:com|net|cc|vip|top|xyz|org|me|co|io|app|tv|info|biz|live|club|bet|win|cn)(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
 
 
 def _spam_or_link_row(s: str, before_headline: bool) -> _Cue | None:
@@ -263,7 +291,41 @@ def _header_cue(s: str) -> _Cue | None:
         return _Cue("dateline", f"editor credit {m.group(0)}", terminal=True)
     m = _PREV_NEXT.search(s)
     if m and len(s) <= 80:
-        return _Cue("navigation", f"end-of-article marker {m.group(0).strip('【[ ')}", terminal=True)
+        # bare links without a title (上一篇/下一篇, as mirrors scatter them) end the body only where no text follows
+        return _Cue("navigation", f"end-of-article marker {m.group(0).strip('【[ ')}", terminal=True,
+                    soft=bool(_BARE_PREV_NEXT.fullmatch(s)))
+    return None
+
+
+def _edition_cue(s: str) -> _Cue | None:
+    """Newspaper-edition chrome (第01版, 标题导航, 版面导航, 上一版 …): a short unpunctuated line; ends the body only
+    where no text follows (mirrors interleave it with the article)."""
+    if len(s) > 30 or _SENT_PUNCT.search(s):
+        return None
+    m = _EDITION.match(s)
+    if m:
+        return _Cue("navigation", f"page chrome {m.group(1)}", terminal=True, soft=True)
+    return None
+
+
+def _spam_cue(s: str, site_names: bool = True) -> _Cue | None:
+    """Gambling/lottery advertisements and spam site names (a short unpunctuated line with a web address)."""
+    if len(s) > 120:
+        return None
+    strong = set(_GAMBLING.findall(s))
+    weak = set(_GAMBLING_WEAK.findall(s))
+    selling = _MARKETING.search(s) or _DOMAIN.search(s)
+    if _is_prose(s):
+        spam = bool(strong) and (bool(selling) or len(strong) >= 2) or (len(weak) >= 2 and bool(selling))
+    else:
+        spam = bool(strong) or (bool(weak) and bool(selling))
+    if spam:
+        word = min(strong or weak)
+        return _Cue("spam", f"gambling/lottery advertisement ({word})")
+    if site_names and len(s) <= 60 and not _SENT_PUNCT.search(s) and not _FIELD.search(s) and _CJK.search(s):
+        m = _DOMAIN.search(s)
+        if m:
+            return _Cue("spam", f"site name with web address ({m.group(0)})")
     return None
 
 
@@ -298,7 +360,8 @@ def _line_cue(s: str, before_headline: bool = False) -> _Cue | None:
     m = _DISCLAIMER.search(s)
     if m and len(s) <= 300:
         return _Cue("disclaimer", f"crawler/snapshot notice {m.group(0)}", terminal=True, section=True)
-    return _footer_cue(s) or _header_cue(s) or _minor_cue(s)
+    return (_spam_cue(s, site_names=False) or _footer_cue(s) or _header_cue(s) or _edition_cue(s)
+            or _spam_cue(s) or _minor_cue(s))
 
 
 def _dateline_reason(s: str) -> str | None:
@@ -402,7 +465,7 @@ def _prose_follows(texts: list[str], cues: list[_Cue | None], i: int) -> bool:
     """True when an uncued prose paragraph follows line i before the next strong end marker."""
     for j in range(i + 1, len(texts)):
         cue = cues[j]
-        if cue and cue.terminal and not cue.weak:
+        if cue and cue.terminal and not (cue.weak or cue.soft):
             return False
         if cue is None and _is_prose(texts[j]):
             return True
@@ -413,7 +476,7 @@ def _find_body_end(texts: list[str], cues: list[_Cue | None], mask: list[bool], 
     """Index of the first end-of-article marker after the body start (len(texts) if none)."""
     for i in range(start + 1, len(texts)):
         cue = cues[i]
-        if cue and cue.terminal and not (cue.weak and _prose_follows(texts, cues, i)):
+        if cue and cue.terminal and not ((cue.weak or cue.soft) and _prose_follows(texts, cues, i)):
             return i
         if mask[i]:
             return i
@@ -451,8 +514,8 @@ def _classify_header(s: str, cue: _Cue | None, prev_kind: str) -> tuple[str, str
     return "other", "between headline and body"
 
 
-def _classify_body(s: str, cue: _Cue | None, title: str | None) -> tuple[str, str]:
-    """Label a line inside the body span."""
+def _classify_body(s: str, cue: _Cue | None, title: str | None, repeats: int = 1) -> tuple[str, str]:
+    """Label a line inside the body span (`repeats`: how often the line stands on the page)."""
     if title is not None and s == title:
         return "caption", "repeats headline (image caption)"
     if cue and cue.weak:
@@ -466,6 +529,8 @@ def _classify_body(s: str, cue: _Cue | None, title: str | None) -> tuple[str, st
         return "dateline", f"sign-off ({reason or 'reporter credit'})"
     if _is_lone_number(s):
         return "other", "lone number"
+    if repeats >= 2 and len(s) <= 40:
+        return "spam", f"short line repeated {repeats}× on the page (site branding)"
     return "body", "sub-heading"
 
 
@@ -495,7 +560,9 @@ def segment_page(text: str) -> list[Segment]:
     texts = [ln.text for ln in lines]
     prose = [_is_prose(s) for s in texts]
     head, head_reason = _find_headline(texts, prose)
-    body_start = next((i for i in range((head or -1) + 1, len(texts)) if prose[i]), len(texts))
+    body_start = next((i for i in range((head or -1) + 1, len(texts)) if prose[i] and not _spam_cue(texts[i])),
+                      len(texts))
+    repeats = Counter(texts)
     cues = [_line_cue(s, before_headline=i < (head if head is not None else body_start)) for i, s in enumerate(texts)]
     mask = _list_item_mask(texts, body_start + 1)
     body_end = _find_body_end(texts, cues, mask, body_start)
@@ -512,7 +579,7 @@ def segment_page(text: str) -> list[Segment]:
         elif i < body_start:
             labels.append(_classify_header(s, cues[i], labels[-1][0]))
         elif i < body_end:
-            labels.append(_classify_body(s, cues[i], title))
+            labels.append(_classify_body(s, cues[i], title, repeats[s]))
         else:
             if i == body_end:
                 section = cues[i] or _Cue("related", "end-of-article marker title/date list", section=True)
