@@ -319,7 +319,7 @@ def test_national_whole_includes_a_province_aiding_share_but_not_the_reverse():
 
 
 def test_republished_copy_is_not_confirmation_in_figure_6():
-    from aidlab import figures
+    from aidlab import views
 
     key = "k|||counties|units|cumulative"
     rows = [claim("wire", "834个", "834", unit="个", key=key, as_of="2018-12-31", group="wire"),
@@ -330,11 +330,11 @@ def test_republished_copy_is_not_confirmation_in_figure_6():
     claims["reading"] = "point"
     claims["low"], claims["high"] = claims["number"].astype(float), claims["number"].astype(float)
     checks = checks_frame(cross_document_checks(claims, None))
-    verdicts = figures._claim_verdicts(checks)
+    verdicts = views.claim_checks(checks)
     copy_id = claims.loc[claims["doc_id"] == "copy", "claim_id"].iloc[0]
     assert copy_id not in verdicts  # named only by the `republished` row
     undated_partner = checks[checks["outcome"] == "undated"]["claim_ids"].iloc[0].split(";")[0]
-    assert all(v != "indeterminate" for _, v in verdicts.get(undated_partner, []))
+    assert all(v != "indeterminate" for _, v, _ in verdicts.get(undated_partner, []))
 
 
 def test_copy_that_rewords_a_figure_is_said():

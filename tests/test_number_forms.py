@@ -16,7 +16,7 @@ import pytest
 
 from aidlab.claims import claim_bounds, extract_claims
 from aidlab.clean import clean_document
-from aidlab.figures import reading_class
+from aidlab.views import reading_class
 from aidlab.intervals import QUALIFIER_READINGS
 
 CASES = Path(__file__).parent / "fixtures" / "number_forms.csv"

@@ -6,7 +6,7 @@ import pytest
 
 from aidlab import clean, pipeline
 from aidlab.claims import extract_claims
-from aidlab.reconcile import CHECK_COLUMNS, KINDS, check_document, reconcile
+from aidlab.reconcile import checks_frame, CHECK_COLUMNS, KINDS, check_document, reconcile
 
 
 def claims_of(*bodies: str, doc_prefix: str = "syn") -> pd.DataFrame:
@@ -131,27 +131,49 @@ def test_repeat_verdicts(body, verdict):
     assert list(checks["verdict"]) == [verdict]
 
 
-def _documents(*dates: str) -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": [f"syn{i}" for i in range(len(dates))], "published": list(dates),
-                         "aiding_party": "北京市", "recipient_region": "西藏拉萨市"})
+def _attributed(bodies: tuple[str, ...], dates: tuple[str, ...], recipient: str = "西藏自治区拉萨市"):
+    """Claims and documents of short pages run through the per-page pipeline (attribution included), the
+    manifest naming who aids whom, as a researcher fills it."""
+    from aidlab.pipeline import process_document
+
+    claims, docs = [], []
+    for i, (body, date) in enumerate(zip(bodies, dates)):
+        curated = {"aiding_party": "北京市", "recipient_region": recipient, **({"published": date} if date else {})}
+        res = process_document(f"北京援藏医疗工作报告\n\n{body}\n", f"syn{i}", curated)
+        claims.append(res.claims)
+        docs.append(res.document)
+    return pd.concat(claims, ignore_index=True), pd.DataFrame(docs)
 
 
-@pytest.mark.parametrize("bodies,dates,verdict,outcome", [
-    (("2019年以来累计选派专家315名。", "2019年以来累计选派专家340名。"), ("2021-01-01", "2023-01-01"), "consistent", "series_grows"),
-    (("2019年以来累计选派专家315名。", "2019年以来累计选派专家290名。"), ("2021-01-01", "2023-01-01"), "inconsistent", "series_drops"),
-    (("选派专家约300名。", "选派专家310名。"), ("", ""), "consistent", "agree"),
-    (("选派专家315名。", "选派专家290名。"), ("", ""), "inconsistent", "disjoint"),
+@pytest.mark.parametrize("bodies,dates,kind,verdict,outcome", [
+    (("2019年以来累计选派专家315名。", "2019年以来累计选派专家340名。"), ("2021-01-01", "2023-01-01"),
+     "cross_series", "consistent", "series_holds"),
+    (("2019年以来累计选派专家315名。", "2019年以来累计选派专家290名。"), ("2021-01-01", "2023-01-01"),
+     "cross_series", "inconsistent", "series_drops"),
+    (("截至2022年底，累计选派专家约300名。", "截至2022年底，累计选派专家310名。"), ("2023-01-05", "2023-02-01"),
+     "cross_document", "consistent", "agree"),
+    (("截至2022年底，累计选派专家315名。", "截至2022年底，累计选派专家290名。"), ("2023-01-05", "2023-02-01"),
+     "cross_document", "inconsistent", "disjoint"),
+    (("对口支援工作开展以来，累计选派专家315名，覆盖各县区医院。", "对口支援工作开展以来，累计选派专家290名，覆盖各县区医院。"), ("", ""),
+     "cross_series", "indeterminate", "undated"),
 ])
-def test_cross_document_verdicts(bodies, dates, verdict, outcome):
-    checks = only(reconcile(claims_of(*bodies), _documents(*dates)), "cross_document")
-    assert list(zip(checks["verdict"], checks["outcome"])) == [(verdict, outcome)]
+def test_cross_document_verdicts(bodies, dates, kind, verdict, outcome):
+    from aidlab.crossdoc import cross_document_checks
+
+    claims, documents = _attributed(bodies, dates)
+    checks = only(checks_frame(cross_document_checks(claims, documents)), kind)
+    assert set(zip(checks["verdict"], checks["outcome"])) == {(verdict, outcome)}  # undated: one row per claim
 
 
-def test_cross_document_needs_the_same_programme():
-    docs = _documents("", "")
-    docs.loc[1, "recipient_region"] = "新疆喀什地区"
-    checks = only(reconcile(claims_of("选派专家315名。", "选派专家290名。"), docs), "cross_document")
-    assert checks.empty
+def test_cross_document_needs_the_same_recipient():
+    from aidlab.crossdoc import cross_document_checks
+
+    a, da = _attributed(("截至2022年底，累计选派专家315名。",), ("2023-01-05",))
+    b, db = _attributed(("截至2022年底，累计选派专家290名。",), ("2023-02-01",), recipient="新疆维吾尔自治区喀什地区")
+    b["doc_id"], db["doc_id"] = "other", "other"
+    b["claim_id"] = b["claim_id"].str.replace("syn0", "other")
+    checks = checks_frame(cross_document_checks(pd.concat([a, b], ignore_index=True), pd.concat([da, db])))
+    assert not (checks["kind"].isin(["cross_document", "cross_series"])).any()
 
 
 def test_damaged_figures_make_checks_indeterminate():

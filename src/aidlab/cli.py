@@ -47,8 +47,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus or root / DEFAULT_CORPUS).resolve()
     figures = Path(args.figures or root / DEFAULT_FIGURES)
     require_manifest(corpus)
+    from .io import check_output, guard_output
+
     for out, option in ((build / "notebooks", "--build"), (build / corpus.name, "--build"), (figures, "--figures")):
-        _guard(out, [corpus], kind="folder", option=option)
+        guard_output(out, [corpus], kind="folder", option=option)
+    check_output(build, kind="folder", option="--build")
+    check_output(figures, kind="folder", option="--figures")
     if args.store:
         if args.corpus or args.figures or args.lang != "en":
             raise AidlabError("--store runs the notebooks with their own default parameters; drop --corpus/--figures/--lang")
@@ -116,7 +120,7 @@ def _out_tables(out: str, name: str) -> dict:
 
     Checks the extension before any work, so `--out x.json` fails at once (exit 2, no traceback).
     """
-    if out == "-" or Path(out).suffix.lower() == ".csv":
+    if _is_stream(out) or Path(out).suffix.lower() == ".csv":
         return {"csv_tables": (name,)}
     from .tables import table_format
 
@@ -135,6 +139,11 @@ def _deliver(folder: Path, name: str, out: str, rows: int) -> None:
         sys.stdout.flush()
         return
     target = Path(out)
+    if _is_stream(out):  # a device or FIFO: streamed into, no dictionary beside it
+        with open(folder / f"{name}.csv", "rb") as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        print(f"wrote {rows} row(s) to {out}", file=sys.stderr)
+        return
     if target.suffix.lower() == ".csv":
         from .io import atomic_path
 
@@ -218,7 +227,10 @@ def _build_corpus(corpus: Path, build_root: Path, *, workers: int, dask: str | N
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import read_record
 
-    _guard(Path(args.build_root) / Path(args.corpus).resolve().name, [args.corpus], kind="folder", option="--build-root")
+    from .io import guard_output
+
+    guard_output(Path(args.build_root) / Path(args.corpus).resolve().name, [args.corpus], kind="folder",
+                 option="--build-root")
     target = _build_corpus(Path(args.corpus), Path(args.build_root), workers=args.workers, dask=args.dask,
                            force=args.force)
     return _list_problems((read_record(target) or {}).get("problems", []))

@@ -56,10 +56,10 @@ CHECK_COLUMNS: dict[str, str] = {
     "modes": "For grim: the rounding modes under which the percentage is reachable, ';'-separated (empty = none).",
     "evidence": "The sentences of the claims involved, ' ‖ '-separated, for showing the check in context.",
     "evidence_offsets": "Where they stand: <claim_id>@<clean_start>-<clean_end> (clean text) and raw <raw_start>-<raw_end>, ';'-separated.",
-    "can_fail": "False when the verdict could not have come out inconsistent given how its figures are read, so a consistent verdict confirms nothing: a share tested only against 0–100, a part against an open-ended whole, parts against an open-ended total, a GRIM test whose count n is so large that every percentage at the written precision is reachable (n × place of the last digit > 50), a repeat of two figures open at the same end, a change whose baseline is not stated (indeterminate). True otherwise.",
     "evidence_urls": "Cross-document checks: the URL of each claim's page, ';'-separated in claim order (empty when unknown); empty for within-document checks.",
     "evidence_dates": "Cross-document checks: the date of each claim's page (ISO), ';'-separated in claim order (empty when unknown); empty for within-document checks.",
     "quantity_key": "Cross-document checks: the quantity key the claims share (for part and whole, the key with programme, recipient and aiding parts blanked: *|*|*|metric|unit family|scope); empty for within-document checks.",
+    "can_fail": "False when the verdict could not have come out inconsistent given how its figures are read, so a consistent verdict confirms nothing: a share tested only against 0–100, a part against an open-ended whole, parts against an open-ended total, a GRIM test whose count n is so large that every percentage at the written precision is reachable (n × place of the last digit > 50), a repeat of two figures open at the same end, a change whose baseline is not stated (indeterminate). True otherwise.",
 }
 
 
