@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.aidlab-installed
 CORPUS  ?= seeds
 FIGURES ?= figures
 
-.PHONY: all setup run test lint store benchmark clean-build
+.PHONY: all setup run test lint fuzz store benchmark clean-build
 
 all: run
 
@@ -22,7 +22,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/aidlab run --corpus $(CORPUS) --figures $(FIGURES)
-	$(BIN)/aidlab run --corpus $(CORPUS) --figures $(FIGURES) --only 05 --lang zh
+	$(BIN)/aidlab run --corpus $(CORPUS) --figures $(FIGURES) --only 05 06 --lang zh
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
 # Nothing is written into the checkout: conftest.py sends the notebooks' outputs to a temporary folder.
@@ -34,6 +34,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks conftest.py benchmarks
 	$(BIN)/mypy
+
+# The long property-based profile (hypothesis, thousands of examples per property); `make test` runs a quick one.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py -p no:nbval -q
 
 # Re-execute the notebooks with their default parameters and store the outputs (nbval's oracle).
 store: $(STAMP)
