@@ -14,6 +14,7 @@ Results print as Markdown table rows; RESULTS.md records them by hand. Tests nev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -64,10 +65,8 @@ class RssSampler(threading.Thread):
                 main = self.proc.memory_info().rss
                 total = main
                 for child in self.proc.children(recursive=True):
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += child.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak_main = max(self.peak_main, main)
                 self.peak_total = max(self.peak_total, total)
             except psutil.Error:

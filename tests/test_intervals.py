@@ -242,9 +242,9 @@ FORM_KEYS = {"percent_words", "per_mille_words", "tenths", "fraction", "range", 
 def test_qualifier_table_is_complete_and_documented() -> None:
     keys = {key for key, _ in QUALIFIER_READINGS.values()}
     assert keys == QUALIFIER_KEYS | FORM_KEYS
-    required = "余 多 超过 超 逾 以上 突破 多于 高于 近 接近 将近 近乎 不足 不到 少于 低于 约 大约 左右 上下 大概 上 数".split()
+    required = ["余", "多", "超过", "超", "逾", "以上", "突破", "多于", "高于", "近", "接近", "将近", "近乎", "不足", "不到", "少于", "低于", "约", "大约", "左右", "上下", "大概", "上", "数"]
     assert set(required) <= set(QUALIFIER_POSITIONS) <= set(QUALIFIER_READINGS)
-    for surface, (key, description) in QUALIFIER_READINGS.items():
+    for _key, description in QUALIFIER_READINGS.values():
         assert isinstance(description, str) and len(description) > 40 and "\n" not in description
     for surface in QUALIFIER_POSITIONS:
         # every qualifier in the table has a working rule (上/数 only before a bare magnitude)

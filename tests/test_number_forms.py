@@ -16,8 +16,8 @@ import pytest
 
 from aidlab.claims import claim_bounds, extract_claims
 from aidlab.clean import clean_document
-from aidlab.views import reading_class
 from aidlab.intervals import QUALIFIER_READINGS
+from aidlab.views import reading_class
 
 CASES = Path(__file__).parent / "fixtures" / "number_forms.csv"
 LABELS = {"synthetic", "in-the-wild", "negative", "known-failure"}

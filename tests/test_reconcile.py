@@ -6,7 +6,7 @@ import pytest
 
 from aidlab import clean, pipeline
 from aidlab.claims import extract_claims
-from aidlab.reconcile import checks_frame, CHECK_COLUMNS, KINDS, check_document, reconcile
+from aidlab.reconcile import CHECK_COLUMNS, KINDS, check_document, checks_frame, reconcile
 
 
 def claims_of(*bodies: str, doc_prefix: str = "syn") -> pd.DataFrame:

@@ -79,7 +79,7 @@ def test_kinds_are_documented():
         "navigation", "headline", "dateline", "body", "caption", "keywords",
         "related", "comments", "spam", "footer", "disclaimer", "other",
     }
-    assert BODY_KINDS == frozenset({"body"})
+    assert frozenset({"body"}) == BODY_KINDS
     assert all(isinstance(v, str) and v for v in SEGMENT_KINDS.values())
 
 

@@ -47,11 +47,7 @@ from .taxonomy import classify
 #: 周年 (an anniversary: without it 70周年 would be read as 70 weeks), 公斤 and 美元.  个小时 stands
 #: beside 小时 so that 3个小时 is counted in hours, not in 个.  千克 and 千米 are units, not the
 #: multiplier 千 before 克/米 (5千克 is 5 kg).  Minutes (分钟: 分 is a time word) stay out.
-UNITS = sorted("""
-人次 台次 例次 批次 架次 辆次 车次 场次 班次 件次 户次 剂次 平方米 平方公里 平方千米 平米 立方米 公顷
-公里 千米 千克 公斤 美元 周年 个月 个小时 小时 个百分点 万人次
-人 名 位 个 家 所 项 批 支 场 种 次 例 台 张 对 份 条 辆 轮 县 元 米 岁 天 周 吨 件 套 间 座 处 期 户 篇 门 组 队 站 床 倍 亩 % ‰
-""".split(), key=len, reverse=True)
+UNITS = sorted(["人次", "台次", "例次", "批次", "架次", "辆次", "车次", "场次", "班次", "件次", "户次", "剂次", "平方米", "平方公里", "平方千米", "平米", "立方米", "公顷", "公里", "千米", "千克", "公斤", "美元", "周年", "个月", "个小时", "小时", "个百分点", "万人次", "人", "名", "位", "个", "家", "所", "项", "批", "支", "场", "种", "次", "例", "台", "张", "对", "份", "条", "辆", "轮", "县", "元", "米", "岁", "天", "周", "吨", "件", "套", "间", "座", "处", "期", "户", "篇", "门", "组", "队", "站", "床", "倍", "亩", "%", "‰"], key=len, reverse=True)
 UNITS.remove("万人次")
 TIME_UNITS = ("年", "月", "日", "号", "时", "点", "分", "秒")
 MULTIPLIER_VALUES = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "万": 10**4, "亿": 10**8, "千": 10**3}
@@ -262,9 +258,8 @@ def _is_not_a_claim(text: str, m: re.Match, unit: str) -> bool:
         quote_close = text.find("”", start)
         if quote_open != -1 and quote_open == start - 1 and quote_close != -1 and quote_close - start <= 8:
             return True  # a name in quotes: “两个允许”
-    if not unit and not m.group("mult") and not m.group("prefix") and not lost:
-        return True  # a bare number: a code, a counter, a name (120指挥中心)
-    return False
+    # a bare number: a code, a counter, a name (120指挥中心)
+    return not unit and not m.group("mult") and not m.group("prefix") and not lost
 
 
 _FIGURE_END = re.compile(rf"\d+(?:\.\d+)?[万亿千]?(?:{'|'.join(map(re.escape, UNITS))})")

@@ -226,7 +226,6 @@ def _build_corpus(corpus: Path, build_root: Path, *, workers: int, dask: str | N
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import read_record
-
     from .io import guard_output
 
     guard_output(Path(args.build_root) / Path(args.corpus).resolve().name, [args.corpus], kind="folder",

@@ -55,6 +55,10 @@ from .taxonomy import METRIC_BY_KEY
 #: Attribution columns this step reads (built by aidlab.attribution); missing ones are read as ''.
 ATTRIBUTION_INPUTS = ("quantity_key", "as_of", "period_start", "scope_kind", "batch", "programme",
                       "aiding_code", "recipient_code", "unit_family", "metric")
+#: The claim columns the cross-document step reads (the rest, raw text above all, is never held for it).
+CROSS_COLUMNS = ("claim_id", "doc_id", "text", "number", "multiplier", "value", "low", "high", "unit", "qualifier",
+                 "reading", "damaged", "subject", "sentence", "sentence_no", "clean_start", "clean_end", "raw_start",
+                 "raw_end", "recipient_name", "aiding_name", "republication_group", *ATTRIBUTION_INPUTS)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _NATIONAL = frozenset({"000000", "100000", "CN", "china", "national"})
 
@@ -476,13 +480,16 @@ def _without_parts(key: str, programme: str, recipient: str, aiding: str = "") -
 def _prepared(claims: pd.DataFrame, documents: pd.DataFrame | None) -> list[_Item]:
     if claims.empty or "quantity_key" not in claims:
         return []
-    df = claims.copy()
+    # only the claims that can be compared, and only the columns the checks read: the step holds one
+    # record per comparable claim, so memory follows the claims that share keys, not the whole table
+    key = claims["quantity_key"].fillna("").astype(str)
+    df = claims.loc[~claims["damaged"].astype(bool) & (key != "") & (key != "unknown"),
+                    [c for c in CROSS_COLUMNS if c in claims.columns]].copy()
     df["republication_group"] = _groups(df, documents)
     for c in ATTRIBUTION_INPUTS:
         if c not in df:
             df[c] = ""
         df[c] = df[c].fillna("").astype(str)
-    df = df[~df["damaged"].astype(bool) & (df["quantity_key"] != "") & (df["quantity_key"] != "unknown")]
     cache: dict[tuple, tuple[Bounds, Fraction, Fraction | None]] = {}
     items = []
     for rec in _records(df):

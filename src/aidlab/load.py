@@ -8,6 +8,7 @@ error naming it (`on_error="raise"`) or a row flagged unusable with the problem 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
 import re
@@ -149,10 +150,8 @@ def _common_chars() -> frozenset[str]:
     chars = set()
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([lead, trail]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return frozenset(chars)
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 __all__ = [
     "CorruptSpan",
@@ -196,7 +196,7 @@ def _is_han(ch: str) -> bool:
             or 0x20000 <= o <= 0x3134F)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _han_class(ch: str) -> str:
     """'top', 'l1', 'l2' or 'rare' for a hanzi, judged on its Simplified form in GB2312."""
     simp = _t2s(ch) if not _in_gb2312(ch) else ch
@@ -217,7 +217,7 @@ def _han_class(ch: str) -> str:
     return "rare"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _in_gb2312(ch: str) -> bool:
     """Whether one character is encodable in GB2312."""
     try:
@@ -227,7 +227,7 @@ def _in_gb2312(ch: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _klass(ch: str) -> str:
     """Coarse class of one character: lost/digit/space/ascii/han:*/punct/typo/enum/symbol."""
     if ch in _LOST_CHARS:
@@ -262,7 +262,7 @@ def _char_score(ch: str) -> float:
     return _SCORE[_klass(ch)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gbk2(ch: str) -> bytes | None:
     """The two GB18030 bytes of a character, or None when it is not a two-byte character."""
     try:
@@ -272,7 +272,7 @@ def _gbk2(ch: str) -> bytes | None:
     return b if len(b) == 2 else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _decode_pair(lead: int, trail: int) -> tuple[str | None, float]:
     """Decode one realigned byte pair; None (and a penalty) when it yields no usable character.
 
@@ -640,9 +640,7 @@ def _digit_run(text: str, i: int, step: int) -> list[int]:
     j = i
     while 0 <= j < len(text):
         ch = text[j]
-        if _klass(ch) == "digit":
-            out.append(j)
-        elif ch in ".," and 0 <= j + step < len(text) and _klass(text[j + step]) == "digit" and out:
+        if _klass(ch) == "digit" or ch in ".," and 0 <= j + step < len(text) and _klass(text[j + step]) == "digit" and out:
             out.append(j)
         else:
             break

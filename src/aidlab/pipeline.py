@@ -597,15 +597,16 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         import pyarrow.parquet as pq
 
         documents = pq.read_table(pending / "documents.parquet").to_pandas()
+        documents, _ = cross_page(pd.DataFrame(columns=list(CLAIMS_COLUMNS)), documents, signatures)  # groups only
         if need_checks:
             sinks["claims"].close()
+            usable = documents[documents["usable"].astype(bool)]
             with system_arrow_pool():
-                documents, cross = cross_page(compact_claims(folder), documents, signatures)
-                frame = numbering.frame([c.row() for c in cross])
-            summary.verdicts.update(frame["verdict"])
-            sinks["checks"].write(frame)
-        else:
-            documents, _ = cross_page(pd.DataFrame(columns=list(CLAIMS_COLUMNS)), documents, signatures)
+                for claims in key_blocks(folder / "claims.parquet", pending):
+                    frame = numbering.frame([c.row() for c in crossdoc.cross_document_checks(claims, usable)])
+                    summary.verdicts.update(frame["verdict"])
+                    sinks["checks"].write(frame)
+                    del claims, frame
         if "documents" in csv_tables | parquet_tables:
             sinks["documents"] = TableSink(folder, "documents", csv_out="documents" in csv_tables,
                                            parquet_out="documents" in parquet_tables)
@@ -627,14 +628,64 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
     return summary
 
 
+#: Claims per block of the cross-document step: above this, the claims are split into blocks that never
+#: separate two claims the step could compare (same key, or keys equal but for programme and regions).
+CROSS_BLOCK_CLAIMS = 10_000
+
+
+def key_blocks(claims_path: Path, scratch: Path, block_claims: int = CROSS_BLOCK_CLAIMS) -> Iterator[pd.DataFrame]:
+    """The comparable claims of a streamed run, block by block, so the cross-document step holds one block.
+
+    A block is a hash bucket of the quantity key's last three parts (metric | unit family | scope): every
+    pair the step compares (the same key; a part and its whole, whose keys differ only in programme and
+    regions) falls in one bucket. Small runs are one block (the whole table, as before); buckets are
+    written to `scratch` one row group at a time and read back in bucket order (deterministic output).
+    """
+    import zlib
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .crossdoc import CROSS_COLUMNS
+
+    source = pq.ParquetFile(claims_path)
+    total = source.metadata.num_rows
+    if total <= block_claims:
+        yield compact_claims(claims_path.parent)
+        return
+    buckets = -(-total // block_claims)
+    columns = [c for c in source.schema_arrow.names if c in CROSS_COLUMNS and c not in CROSS_DOCUMENT_DROP]
+    writers: dict[int, pq.ParquetWriter] = {}
+    try:
+        for i in range(source.num_row_groups):
+            table = source.read_row_group(i, columns=columns)
+            keys = [k or "" for k in table.column("quantity_key").to_pylist()]
+            ids = [zlib.crc32("|".join(k.split("|")[-3:]).encode()) % buckets if k and k != "unknown" else -1
+                   for k in keys]
+            for b in sorted(set(ids) - {-1}):
+                part = table.filter(pa.array([x == b for x in ids]))
+                if b not in writers:
+                    writers[b] = pq.ParquetWriter(scratch / f"cross-{b:04d}.parquet", part.schema)
+                writers[b].write_table(part)
+    finally:
+        for w in writers.values():
+            w.close()
+    for b in sorted(writers):
+        path = scratch / f"cross-{b:04d}.parquet"
+        yield pq.read_table(path, read_dictionary=[c for c in ("sentence",) if c in columns]).to_pandas()
+        path.unlink()
+
+
 def compact_claims(folder: str | Path) -> pd.DataFrame:
     """The claims read back for the cross-document step: no raw page text, sentences dictionary-encoded
     (each sentence held once however many claims stand in it)."""
     import pyarrow.parquet as pq
 
     folder = Path(folder)
+    from .crossdoc import CROSS_COLUMNS
+
     schema = pq.read_schema(folder / "claims.parquet")
-    columns = [c for c in schema.names if c not in CROSS_DOCUMENT_DROP]
+    columns = [c for c in schema.names if c in CROSS_COLUMNS and c not in CROSS_DOCUMENT_DROP]
     table = pq.read_table(folder / "claims.parquet", columns=columns,
                           read_dictionary=[c for c in ("sentence",) if c in columns])
     claims = table.to_pandas(self_destruct=True, split_blocks=True)

@@ -6,6 +6,7 @@ interpreter's prefix (the project's virtual environment), so a fresh venv never 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -121,10 +122,8 @@ def _kill_kernels() -> None:
     for km in list(_KERNELS):
         process = getattr(getattr(km, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             process.wait()
 
 

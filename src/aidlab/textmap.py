@@ -6,8 +6,8 @@ range of raw-text offsets it derives from, so any later claim can be shown in it
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -34,7 +34,7 @@ class TrackedText:
             raise ValueError("TrackedText: text and offset arrays differ in length")
 
     @classmethod
-    def identity(cls, raw: str) -> "TrackedText":
+    def identity(cls, raw: str) -> TrackedText:
         """The raw text itself: character i comes from raw[i:i+1]."""
         idx = np.arange(len(raw), dtype=np.int32)
         return cls(raw, idx, idx + 1)
@@ -42,7 +42,7 @@ class TrackedText:
     def __len__(self) -> int:
         return len(self.text)
 
-    def apply(self, edits: Iterable[Edit]) -> "TrackedText":
+    def apply(self, edits: Iterable[Edit]) -> TrackedText:
         """Apply non-overlapping edits (offsets in this text); same-length replacements keep per-character provenance."""
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         parts: list[str] = []
@@ -75,14 +75,14 @@ class TrackedText:
         empty = np.zeros(0, dtype=np.int32)
         return TrackedText("".join(parts), np.concatenate(starts or [empty]), np.concatenate(ends or [empty]))
 
-    def map_same_length(self, fn: Callable[[str], str]) -> "TrackedText":
+    def map_same_length(self, fn: Callable[[str], str]) -> TrackedText:
         """Apply a length-preserving transform (e.g. script conversion); provenance is unchanged."""
         out = fn(self.text)
         if len(out) != len(self.text):
             raise ValueError("map_same_length: the transform changed the text length")
         return TrackedText(out, self.raw_start, self.raw_end)
 
-    def slice(self, start: int, end: int) -> "TrackedText":
+    def slice(self, start: int, end: int) -> TrackedText:
         """The characters [start, end) with their provenance."""
         return TrackedText(self.text[start:end], self.raw_start[start:end], self.raw_end[start:end])
 
@@ -93,7 +93,7 @@ class TrackedText:
         return int(self.raw_start[start:end].min()), int(self.raw_end[start:end].max())
 
     @staticmethod
-    def join(pieces: Sequence["TrackedText"], sep: str = "\n") -> "TrackedText":
+    def join(pieces: Sequence[TrackedText], sep: str = "\n") -> TrackedText:
         """Concatenate pieces with a separator; separator characters map to the end of the piece before them."""
         texts, starts, ends = [], [], []
         for i, p in enumerate(pieces):
