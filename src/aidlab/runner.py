@@ -142,6 +142,15 @@ def _execute(run: Callable[[], None]) -> None:
             run()
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which re-raises it
             outcome.append(exc)
+        finally:  # the event loop the notebook client made for this thread (else "unclosed event loop")
+            import asyncio
+
+            try:
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None and not loop.is_running() and not loop.is_closed():
+                loop.close()
 
     worker = threading.Thread(target=target, name="aidlab-notebook", daemon=True)
     try:
