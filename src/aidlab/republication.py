@@ -39,7 +39,7 @@ before exact verification.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -154,39 +154,54 @@ def _rounded(n: int) -> int:
     return max(1, round(n / p) * p)
 
 
-def republication_pairs(signatures: Mapping[str, bytes],
-                        texts: Mapping[str, str] | Callable[[str], str] | None = None) -> list[tuple[str, str, float]]:
-    """Verified republication pairs (doc_a, doc_b, containment), doc_a < doc_b, sorted.
+def _candidates(signatures: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
+    """(doc_id, its candidate copies) for every page with enough shingles, in doc_id order.
 
-    Candidates come from a MinHash LSH Ensemble over the signatures (each page queried once, so the
-    work grows with the number of pages and of candidates, not with all pairs); each candidate is
-    verified on the exact shingle sets of `texts` (a mapping or a function doc_id → clean text)
-    when given, else on the containment estimated from the signatures.
+    Candidates come from a MinHash LSH Ensemble over the signatures: each page is indexed and queried
+    once, so the work grows with the number of pages and of candidates, not with all pairs.
     """
     from datasketch import MinHashLSHEnsemble
 
     decoded = {d: _decode(s) for d, s in signatures.items()}
-    usable = {d: (m, n) for d, (m, n) in decoded.items() if n >= MIN_SHINGLES}
+    usable = {d: (m, n) for d, (m, n) in sorted(decoded.items()) if n >= MIN_SHINGLES}
     if len(usable) < 2:
-        return []
+        return
     index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(NUM_PART, len(usable)), m=4)
     index.index([(d, m, _rounded(n)) for d, (m, n) in usable.items()])
-    candidates: set[tuple[str, str]] = set()
     for d, (m, n) in usable.items():
-        for other in index.query(m, _rounded(n)):
-            if other != d:
-                candidates.add((min(d, other), max(d, other)))
+        yield d, sorted(o for o in index.query(m, _rounded(n)) if o != d)
+
+
+def _verifier(signatures: Mapping[str, bytes],
+              texts: Mapping[str, str] | Callable[[str], str] | None) -> Callable[[str, str], float]:
+    """containment(a, b): exact on the shingle sets of `texts` when given, else estimated from the signatures."""
     get_text = _texts_getter(texts)
+    if get_text is None:
+        return lambda a, b: estimated_containment(signatures[a], signatures[b])
     cache: dict[str, set[str]] = {}
 
     def shingle_set(d: str) -> set[str]:
         if d not in cache:
-            cache[d] = shingles(get_text(d))  # type: ignore[misc]
+            cache[d] = shingles(get_text(d))
         return cache[d]
 
+    return lambda a, b: containment(shingle_set(a), shingle_set(b))
+
+
+def republication_pairs(signatures: Mapping[str, bytes],
+                        texts: Mapping[str, str] | Callable[[str], str] | None = None) -> list[tuple[str, str, float]]:
+    """Every verified republication pair (doc_a, doc_b, containment), doc_a < doc_b, sorted.
+
+    Each LSH candidate is verified on the exact shingle sets of `texts` (a mapping or a function
+    doc_id → clean text) when given, else on the containment estimated from the signatures. This
+    lists pairs, so a page copied k times gives k² of them: `republication_groups` does not call it,
+    it skips a candidate already in the page's group.
+    """
+    verify = _verifier(signatures, texts)
+    candidates = {(min(d, o), max(d, o)) for d, others in _candidates(signatures) for o in others}
     pairs = []
     for a, b in sorted(candidates):
-        c = containment(shingle_set(a), shingle_set(b)) if get_text else estimated_containment(signatures[a], signatures[b])
+        c = verify(a, b)
         if c >= CONTAINMENT_THRESHOLD:
             pairs.append((a, b, c))
     return pairs
@@ -224,10 +239,14 @@ def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes
         return x
 
     sigs = {d: signatures[d] for d in ids if d in signatures and signatures[d] is not None}
-    for a, b, _ in republication_pairs(sigs, texts):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    verify = _verifier(sigs, texts)
+    for d, others in _candidates(sigs):
+        for other in others:
+            ra, rb = find(d), find(other)
+            # a candidate already in the page's group needs no verification: the groups are the same as
+            # those of all verified pairs, but a page copied k times costs k verifications, not k²
+            if ra != rb and verify(d, other) >= CONTAINMENT_THRESHOLD:
+                parent[max(ra, rb)] = min(ra, rb)
     dates = _page_dates(documents)
     members: dict[str, list[str]] = {}
     for d in ids:
