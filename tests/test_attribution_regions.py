@@ -148,3 +148,19 @@ def test_towards_a_region_is_the_recipient_unless_it_is_to_learn():
 def test_a_cue_after_a_list_governs_it_too():
     assert {(m.code, m.side) for m in regions.find_mentions("山东省和江苏省选派专家")} == \
         {("370000", "aiding"), ("320000", "aiding")}
+
+
+def test_a_place_beside_its_partners_is_not_the_aiding_side():
+    # rule applies: 与支援单位 / 对援疆干部 name the place's partners, so 和田地区 aids nobody, and a claim
+    # whose page names no aiding place gets none from the document
+    c = claims_of(page("和田：组团式援疆八年 受援医院能力提升", [
+        "医疗人才组团式援疆开展以来，来自36家医院的600余名专家接力援疆。",
+        "和田地区将继续加强与支援单位的协作，和田地区对援疆干部表示感谢。",
+    ]))
+    assert c.loc["600余名", "aiding_code"] == ""
+    assert [m.side for m in regions.find_mentions("和田地区将继续加强与支援单位的协作")] == [""]
+    # near miss: the aid word is the place's own act, words between or not
+    assert [(m.code, m.side) for m in regions.find_mentions("浙江省将继续深化对口支援，选派医生120名")] == \
+        [("330000", "aiding")]
+    c = claims_of(page("浙江援疆医疗队抵达阿克苏", ["浙江省今年选派援疆医生120名。"]))
+    assert c.loc["120名", "aiding_code"] == "330000"
