@@ -37,7 +37,7 @@ ATTRIBUTION_COLUMNS: dict[str, str] = {
     "period_start": "ISO date the figure's period starts (2019年以来 → 2019-01-01; “十三五”期间 → 2016-01-01; 十年来 → ten years before the page date); '' when the figure is not over a stated period or its start is not stated (近年来).",
     "as_of_source": "Where as_of comes from: claim (its own words give the date), manifest, page or url (the page date, from the curated `published`, the page's dateline or the URL path), none (no date).",
     "batch": "Batch number for a figure of one batch (第十批 → 10), as text; '' otherwise. Batches are ordered by number, not by date.",
-    "scope_kind": "cumulative (累计/先后/共, …以来, N年来: a running total), period (“十三五”期间, 近年: within a closed period), batch (第N批), annual (今年, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
+    "scope_kind": "cumulative (累计/先后/共, …以来, N年来, N年间 totalled with 累计/共/先后: a running total), period (“十三五”期间, 近年, N年间 without such a word, 近/过去N年间: within a closed period), batch (第N批), annual (今年, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
     "time_evidence": "The time words as_of and scope_kind were read from (with the page date they were resolved against).",
     "programme": "Programme key of data/programmes.csv (see aidlab.attribution.programmes), ';'-joined when one cue names two (组团式援藏援疆); with no cue at all, interprovincial when the aiding side lies in another province than the recipient; 'unknown' when no cue is near or two programmes tie. A curated manifest `programme` wins.",
     "programme_evidence": "Level (clause, sentence, paragraph, document, manifest) and the cue words the programme was read from.",

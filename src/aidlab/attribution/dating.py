@@ -9,6 +9,11 @@ A claim's time comes from the nearest time words before it in its clause, else i
 (after it when nothing stands before):
 - 截至2018年底 → as of 2018-12-31 (point; cumulative with 累计/先后/共);
 - 2019年以来, 自2015年…启动以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
+  十年间 → the same span, a period, but cumulative (a running total, like 十年来) when the sentence totals
+  it with 累计/共/先后/总计 before the figure (工作开展十年间，全国共有近2000名…: same-day reports said
+  十年来 and 十年间 of one running total); 近五年间/过去五年间 stay a period whatever the words, a trailing
+  window that may be a part of a longer programme (decided on the corpus; both ways in
+  tests/test_attribution_dating.py);
   近年来/多年来 → a period ending at the page date, start unknown;
 - 援藏十年：(a headline's years of aid so far) → cumulative, like 十年来;
 - 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
@@ -233,7 +238,11 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
             d = dt.date.fromisoformat(page_iso)
             start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
                      else d.replace(year=d.year - n, day=28)).isoformat()
-        kind = "period" if g["nyears"].endswith("间") else "cumulative"
+        # N年间 is a period, but an open N-year span to the page date that the sentence totals (十年间，
+        # 共有…, 十年间累计…) is the running total of N年来; a trailing window (近五年间, 过去五年间)
+        # stays a period: it may be a part of a longer programme.
+        window = g["nyears"].startswith(("近", "过去"))
+        kind = "period" if g["nyears"].endswith("间") and (window or not cum) else "cumulative"
         return on_page(kind, start, words)
     if g["anniv"]:  # 援藏十年：… — the years of the aid so far, a running total to the page date
         n = _cn_int(g["anniv_n"])
