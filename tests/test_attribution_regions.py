@@ -164,3 +164,15 @@ def test_a_place_beside_its_partners_is_not_the_aiding_side():
         [("330000", "aiding")]
     c = claims_of(page("浙江援疆医疗队抵达阿克苏", ["浙江省今年选派援疆医生120名。"]))
     assert c.loc["120名", "aiding_code"] == "330000"
+
+
+def test_the_place_where_aid_work_is_done_is_the_recipient():
+    # rule applies: 在X开展…帮扶 / 在X工作 name the place aided
+    c = claims_of(page("援川专家扎根凉山", ["已累计有80余名专家在凉山州开展医疗帮扶工作。"]))
+    assert c.loc["80余名", ["recipient_code", "aiding_code"]].tolist() == ["513400", ""]
+    assert [(m.code, m.side) for m in regions.find_mentions("援川医生在凉山州工作两年")] == \
+        [("510000", "recipient"), ("513400", "recipient")]
+    # near misses: 在X的帮扶下 (X aids), and 在 before a place with no verb of work after it
+    assert [(m.code, m.side) for m in regions.find_mentions("在浙江省的帮扶下，凉山州新建专科5个")] == \
+        [("330000", "aiding"), ("513400", "")]
+    assert [m.side for m in regions.find_mentions("在凉山州召开总结会")] == [""]
