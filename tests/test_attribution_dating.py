@@ -217,3 +217,37 @@ def test_cli_exits_2_naming_file_and_row_for_a_bad_published_date(tmp_path):
 def test_years_of_aid_in_a_headline_are_a_running_total():
     c = claims_of(page("组团式援藏十年：近2000名专家扎根高原", ["医疗人才组团式援藏工作持续推进。"], date="2024-08-27 09:00"))
     assert c.loc["近2000名", ["scope_kind", "period_start", "as_of"]].tolist() == ["cumulative", "2014-08-27", "2024-08-27"]
+
+
+def test_years_span_totalled_by_the_sentence_is_a_running_total():
+    # rule applies: 八年间 + 共/累计 before the figure → the running total of 八年来
+    c = claims_of(page("组团式援疆八年 和田群众看病不出地区", [
+        "医疗人才组团式援疆开展八年间，共有600余名专家接力援疆。",
+        "八年来，援疆专家累计开展新技术300余项。",
+    ], date="2024-06-10 09:00"))
+    assert c.loc["600余名", ["scope_kind", "period_start", "as_of"]].tolist() == ["cumulative", "2016-06-10", "2024-06-10"]
+    assert c.loc["300余项", "scope_kind"] == "cumulative"
+    # near misses: no totalling word, and a trailing window (近五年间/过去五年间), stay a period
+    c = claims_of(page("援疆医疗队工作综述", [
+        "八年间，援疆专家开展手术1200台次。",
+        "过去五年间，援疆医疗队共接诊患者8万人次。",
+    ], date="2024-06-10 09:00"))
+    assert c.loc["1200台次", "scope_kind"] == "period"
+    assert c.loc["8万人次", ["scope_kind", "period_start"]].tolist() == ["period", "2019-06-10"]
+
+
+def test_since_the_start_of_this_year_is_the_year_to_date():
+    # rule applies: 今年以来 counts this year only, like 今年, so it never joins the running total's key
+    c = claims_of(page("援疆医疗队工作综述", [
+        "医疗人才组团式援疆开展以来，援疆专家累计开展手术3.2万台次。",
+        "今年以来，援疆专家开展手术8000余台次。",
+    ], date="2024-10-09 09:00"))
+    row = c.loc["8000余台次"]
+    assert (row["scope_kind"], row["period_start"], row["as_of"]) == ("annual", "2024-01-01", "2024-10-09")
+    assert row["quantity_key"].endswith("|annual:2024")
+    assert c.loc["3.2万台次", "quantity_key"].endswith("|cumulative")
+    # near miss: 2023年以来 and 去年以来 run from that year's start to the page date: cumulative
+    c = claims_of(page("援疆医疗队工作综述", ["2023年以来，援疆专家累计开展手术1.1万台次。", "去年以来，援疆专家接诊患者6万人次。"],
+                       date="2024-10-09 09:00"))
+    assert c.loc["1.1万台次", ["scope_kind", "period_start"]].tolist() == ["cumulative", "2023-01-01"]
+    assert c.loc["6万人次", ["scope_kind", "period_start"]].tolist() == ["cumulative", "2023-01-01"]

@@ -163,3 +163,18 @@ def test_part_of_relation_between_keys():
     assert keys.key_contains("interprovincial|650000||experts_sent|persons|cumulative", shandong_kashgar)
     assert not keys.key_contains("interprovincial|650000|320000|experts_sent|persons|cumulative", shandong_kashgar)
     assert keys.key_parts(tibet)["recipient_code"] == "540000"
+
+
+def test_hospitals_that_send_are_sending_however_the_page_words_it():
+    # rule applies: 来自36家医院的… and 41家医院累计选派… both count the sending hospitals, so two reports of
+    # one programme share the key
+    a = claims_of(page("组团式援疆八年", ["医疗人才组团式援疆开展以来，来自36家医院的600余名专家接力援疆。"], date="2024-06-10 09:00"))
+    b = claims_of(page("和田医疗卫生事业迈上新台阶", ["医疗人才组团式援疆开展以来，全国41家医院累计选派700余名专家赴疆工作。"], date="2025-06-10 09:00"))
+    assert a.loc["36家", "unit_family"] == b.loc["41家", "unit_family"] == "institutions_sending"
+    assert a.loc["36家", "quantity_key"] == b.loc["41家", "quantity_key"]
+    # near misses: hospitals sent to (向…家医院选派), hospitals that receive (…家医院接收), or no verb of either side
+    c = claims_of(page("援疆医疗队", ["援疆医疗队向12家医院选派专家60名。", "和田地区9家医院接收援疆专家。",
+                                    "援疆医疗队与15家医院开展合作。"], date="2024-06-10 09:00"))
+    assert c.loc["12家", "unit_family"] == "institutions_recipient"
+    assert c.loc["9家", "unit_family"] == "institutions_recipient"
+    assert c.loc["15家", "unit_family"] == "institutions"

@@ -115,3 +115,14 @@ def test_a_region_cue_keeps_the_region_said_with_it():
 def test_no_cue_within_one_province_stays_unknown():
     c = claims_of(page("市级医院帮扶县级医院", ["玉溪市人民医院选派专家76名，支援峨山县人民医院。"]))
     assert c.loc["76名", ["aiding_code", "recipient_code", "programme"]].tolist() == ["530400", "530426", "unknown"]
+
+
+def test_tertiary_pairing_is_cued_in_either_order():
+    # rule applies: the county hospitals named first, then the tertiary hospitals and 帮扶, in one sentence
+    c = claims_of(page("县医院的新变化", ["截至2020年底，四川省45个县的县级医院与三级医院建立了“一对一”帮扶关系。"]))
+    assert c.loc["45个", "programme"] == "tertiary_county_pairing"
+    assert c.loc["45个", "programme_evidence"] == "clause: 县级医院与三级医院建立了一对一帮扶"
+    # near misses: the two kinds of hospital together without 帮扶 (teleconsultation, training) are no cue
+    c = claims_of(page("县医院的新变化", ["今年，45家县级医院与三级医院开通远程会诊。", "县医院医生到三级医院进修120人次。"]))
+    assert c.loc["45家", "programme"] == "unknown"
+    assert c.loc["120人次", "programme"] == "unknown"

@@ -148,3 +148,55 @@ def test_towards_a_region_is_the_recipient_unless_it_is_to_learn():
 def test_a_cue_after_a_list_governs_it_too():
     assert {(m.code, m.side) for m in regions.find_mentions("山东省和江苏省选派专家")} == \
         {("370000", "aiding"), ("320000", "aiding")}
+
+
+def test_a_place_beside_its_partners_is_not_the_aiding_side():
+    # rule applies: 与支援单位 / 对援疆干部 name the place's partners, so 和田地区 aids nobody, and a claim
+    # whose page names no aiding place gets none from the document
+    c = claims_of(page("和田：组团式援疆八年 受援医院能力提升", [
+        "医疗人才组团式援疆开展以来，来自36家医院的600余名专家接力援疆。",
+        "和田地区将继续加强与支援单位的协作，和田地区对援疆干部表示感谢。",
+    ]))
+    assert c.loc["600余名", "aiding_code"] == ""
+    assert [m.side for m in regions.find_mentions("和田地区将继续加强与支援单位的协作")] == [""]
+    # near miss: the aid word is the place's own act, words between or not
+    assert [(m.code, m.side) for m in regions.find_mentions("浙江省将继续深化对口支援，选派医生120名")] == \
+        [("330000", "aiding")]
+    c = claims_of(page("浙江援疆医疗队抵达阿克苏", ["浙江省今年选派援疆医生120名。"]))
+    assert c.loc["120名", "aiding_code"] == "330000"
+
+
+def test_the_place_where_aid_work_is_done_is_the_recipient():
+    # rule applies: 在X开展…帮扶 / 在X工作 name the place aided
+    c = claims_of(page("援川专家扎根凉山", ["已累计有80余名专家在凉山州开展医疗帮扶工作。"]))
+    assert c.loc["80余名", ["recipient_code", "aiding_code"]].tolist() == ["513400", ""]
+    assert [(m.code, m.side) for m in regions.find_mentions("援川医生在凉山州工作两年")] == \
+        [("510000", "recipient"), ("513400", "recipient")]
+    # near misses: 在X的帮扶下 (X aids), and 在 before a place with no verb of work after it
+    assert [(m.code, m.side) for m in regions.find_mentions("在浙江省的帮扶下，凉山州新建专科5个")] == \
+        [("330000", "aiding"), ("513400", "")]
+    assert [m.side for m in regions.find_mentions("在凉山州召开总结会")] == [""]
+
+
+def test_a_provincial_scope_word_names_the_pages_own_province():
+    # rule applies: 全省/我省 make the claim one province's, the province the page's places (or outlet) lie in,
+    # so it never shares a key with the national figure of the same programme
+    prov = claims_of(page("我省三级医院对口帮扶县级医院见成效", [
+        "截至2021年底，全省45家三级医院对口帮扶县级医院，累计派出医务人员3000余人次。",
+        "在甘孜州，受援县医院新开设科室30个。",
+    ]))
+    assert prov.loc["3000余人次", ["recipient_code", "aiding_code"]].tolist() == ["510000", "510000"]
+    assert "provincial: 全省 → page names 四川省" in prov.loc["3000余人次", "region_evidence"]
+    outlet = claims_of("首页 > 健康\n我省持续推进对口帮扶\n2022-03-01 10:00  来源：青海日报\n"
+                       "我省三级医院累计派出医务人员800余人次。\n")
+    assert outlet.loc["800余人次", "recipient_code"] == QINGHAI
+    nat = claims_of(page("三级医院对口帮扶县级医院见成效", ["截至2021年底，全国累计派出医务人员3000余人次。"]))
+    assert nat.loc["3000余人次", "recipient_code"] == ""
+    assert nat.loc["3000余人次", "quantity_key"] != prov.loc["3000余人次", "quantity_key"]
+    # near misses: a page naming places in two provinces gives no province; a region named in the claim's own
+    # clause wins over the scope word
+    two = claims_of(page("对口帮扶工作交流会", ["浙江和四川两地代表参加交流。", "全省累计派出医务人员500余人次。"]))
+    assert two.loc["500余人次", "recipient_code"] == ""
+    assert "the page names no one province" in two.loc["500余人次", "region_evidence"]
+    own = claims_of(page("我省对口帮扶", ["全省累计派出医务人员支援凉山州600余人次。"]))
+    assert own.loc["600余人次", "recipient_code"] == "513400"

@@ -187,9 +187,6 @@ def test_end_to_end_no_agreeing_pair_called_inconsistent(tables):
     assert m["linked_right_share"] >= 0.7
 
 
-@pytest.mark.xfail(strict=True, reason="attribution (branch attribution at 02875d9): cd12's 832个 gets programme unknown "
-                   "(no programme cue in its sentence), cd21's 十年间 is read as a period and cd05's 来自184家医院 as aiding "
-                   "Tibet, so those figures fall under other quantity keys; remove this mark when the test passes")
 def test_end_to_end_must_show(tables):
     m = _end_to_end(tables)
     assert m["linked_right_share"] >= 0.9

@@ -1,7 +1,11 @@
 """Attribution of every claim: where (regions on each side), which programme, when (as of), what (key).
 
 `attribute_claims(doc, claims, curated)` adds ATTRIBUTION_COLUMNS to a document's claims; everything
-is read per page from the clean text (clause → sentence → paragraph → document), each attribution
+is read per page from the clean text (clause → sentence → paragraph → document; a side named nowhere
+near the claim takes the nearest scope word instead: 全国 → no region, 全省/我省/本省 → the page's own
+province on both sides, the one province all the page's places lie in, else its outlet's — decided
+because a province's 全省88个贫困县 otherwise shared the national key and would be read against the
+national 834个; both ways in tests/test_attribution_regions.py), each attribution
 with the words it came from, and curated manifest values win (`aiding_party`, `recipient_region` when
 they name a division of the gazetteer, `programme`, `published`). `page_date(doc, curated)` dates the
 page; `document_dates` gives the documents-table columns. Gazetteer automaton, cue patterns and time
@@ -37,7 +41,7 @@ ATTRIBUTION_COLUMNS: dict[str, str] = {
     "period_start": "ISO date the figure's period starts (2019年以来 → 2019-01-01; “十三五”期间 → 2016-01-01; 十年来 → ten years before the page date); '' when the figure is not over a stated period or its start is not stated (近年来).",
     "as_of_source": "Where as_of comes from: claim (its own words give the date), manifest, page or url (the page date, from the curated `published`, the page's dateline or the URL path), none (no date).",
     "batch": "Batch number for a figure of one batch (第十批 → 10), as text; '' otherwise. Batches are ordered by number, not by date.",
-    "scope_kind": "cumulative (累计/先后/共, …以来, N年来: a running total), period (“十三五”期间, 近年: within a closed period), batch (第N批), annual (今年, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
+    "scope_kind": "cumulative (累计/先后/共, …以来, N年来, N年间 totalled with 累计/共/先后: a running total), period (“十三五”期间, 近年, N年间 without such a word, 近/过去N年间: within a closed period), batch (第N批), annual (今年, 今年以来: the year to date, 去年, 2023年), point (a stock at a date: 截至…年底 without a cumulative word), unknown (no time words).",
     "time_evidence": "The time words as_of and scope_kind were read from (with the page date they were resolved against).",
     "programme": "Programme key of data/programmes.csv (see aidlab.attribution.programmes), ';'-joined when one cue names two (组团式援藏援疆); with no cue at all, interprovincial when the aiding side lies in another province than the recipient; 'unknown' when no cue is near or two programmes tie. A curated manifest `programme` wins.",
     "programme_evidence": "Level (clause, sentence, paragraph, document, manifest) and the cue words the programme was read from.",
@@ -45,7 +49,7 @@ ATTRIBUTION_COLUMNS: dict[str, str] = {
     "aiding_name": "Official names of aiding_code, joined the same way.",
     "recipient_code": "Division code(s) of the recipient side, ';'-joined in sorted order (Tibet + Xinjiang = 540000;650000, a different quantity from Tibet alone, of which Tibet is a part: aidlab.attribution.region_contains).",
     "recipient_name": "Official names of recipient_code, joined the same way.",
-    "region_evidence": "For each side the level it was read at (clause, sentence, paragraph, document, manifest) and the words (援藏, 赴喀什地区, 山东援疆).",
+    "region_evidence": "For each side the level it was read at (clause, sentence, paragraph, document, manifest) and the words (援藏, 赴喀什地区, 山东援疆); national: 全国 when the claim's words make it the whole country's (no region), provincial: 全省/我省 → the page's own province (the one province every place the page names lies in, else its outlet's), both sides.",
     "unit_family": "The figure's unit family: persons (名/人/位), person_visits (人次), institutions_sending / institutions_recipient / institutions (家/所, by the words around: 派出医院, 受援医院, 县级医院 …), procedures (台次/例), times (次), percent, money (元), items (项) …; figures of different families are never the same quantity.",
     "quantity_key": "programme|recipient_code|aiding_code|metric|unit_family|scope, scope being batch:N, period:start..end, annual:YYYY, cumulative (scope_kind cumulative or point: a figure that holds at its as_of date, so reports at different dates are ordered by as_of) or unknown (no time words): figures sharing a key answer the same question and are the only ones compared across documents.",
 }
@@ -59,6 +63,8 @@ DOCUMENT_DATE_COLUMNS: dict[str, str] = {
 
 #: Words of a national scope: a claim standing under them is about the whole country, not one page's region.
 _NATIONAL = re.compile(r"全国|我国|国家卫生健康委|国家卫健委|国务院|党中央|中央财政|各省(?:区市|份)")
+#: Words of one province's scope (全省53家三级医院…, 我省累计派出…): the claim is about the page's own province.
+_PROVINCIAL = re.compile(r"全省|我省|本省")
 _NEWLINE = re.compile(r"\n")
 _CLAUSE = re.compile(r"[,，;；:：。！？!?\n]")
 _LEVELS = ("clause", "sentence", "paragraph", "document")
@@ -90,6 +96,18 @@ def _doc_level(mentions: list[regions.Mention], title_end: int) -> tuple[str, st
     return best, "、".join(dict.fromkeys(words))
 
 
+def _page_province(mentions: list[regions.Mention], outlet: str) -> tuple[str, str]:
+    """(province code, evidence) of the page's own province: the one province every region the page names
+    lies in (any side or none: 凉山州 → 四川省), else the one the outlet's name gives (四川日报, 四川省卫生
+    健康委员会); ('', '') when the page names none or several."""
+    for codes, how in (({m.code for m in mentions}, "page names"), (set(regions.resolve(outlet).split(";")) - {""}, "outlet")):
+        provinces = {c[:2] + "0000" for c in codes}
+        if len(provinces) == 1:
+            prov = provinces.pop()
+            return prov, f"{how} {regions.name_of(prov)}"
+    return "", ""
+
+
 def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> pd.DataFrame:
     """The claims of one document with ATTRIBUTION_COLUMNS added (a new frame; pure, per page)."""
     curated = curated or {}
@@ -104,6 +122,7 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
     sided = {side: [m for m in mentions if m.side == side] for side in ("aiding", "recipient")}
     starts = {side: [m.start for m in ms] for side, ms in sided.items()}
     doc_sides = {side: _doc_level(ms, doc.headline_end) for side, ms in sided.items()}
+    province: tuple[str, str] | None = None  # the page's own province, found when a claim needs it
     cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
     cue_starts = [c.start for c in cues]
     doc_cues = ([c for c in cues if c.start < doc.headline_end] or cues)
@@ -146,9 +165,22 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
                                    f"{level}: " + "、".join(dict.fromkeys(m.evidence for m in ms)))
                     break
             else:
-                nat = next((n for a, b in spans if (n := _NATIONAL.search(text, a, b))), None)
-                if nat:
-                    found[side] = ("", f"national: {nat.group()}")
+                # the nearest scope word decides: 全国 (national, no region) or 全省/我省 (the page's province)
+                scope = None
+                for a, b in spans:
+                    if (n := _NATIONAL.search(text, a, b)):
+                        scope = ("national", n.group())
+                    elif (n := _PROVINCIAL.search(text, a, b)):
+                        scope = ("provincial", n.group())
+                    if scope:
+                        break
+                if scope and scope[0] == "provincial":
+                    if province is None:
+                        province = _page_province(mentions, str(doc.metadata.outlet or ""))
+                    found[side] = (province[0], f"provincial: {scope[1]} → {province[1]}" if province[0]
+                                   else f"provincial: {scope[1]} (the page names no one province)")
+                elif scope:
+                    found[side] = ("", f"national: {scope[1]}")
                 else:
                     codes, ev = doc_sides[side]
                     found[side] = (codes, f"document: {ev}" if ev else "")

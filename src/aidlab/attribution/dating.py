@@ -9,9 +9,17 @@ A claim's time comes from the nearest time words before it in its clause, else i
 (after it when nothing stands before):
 - 截至2018年底 → as of 2018-12-31 (point; cumulative with 累计/先后/共);
 - 2019年以来, 自2015年…启动以来 → a period 2019-01-01 … page date, cumulative; 十年来 → from ten years before the page date;
+  十年间 → the same span, a period, but cumulative (a running total, like 十年来) when the sentence totals
+  it with 累计/共/先后/总计 before the figure (工作开展十年间，全国共有近2000名…: same-day reports said
+  十年来 and 十年间 of one running total); 近五年间/过去五年间 stay a period whatever the words, a trailing
+  window that may be a part of a longer programme (decided on the corpus; both ways in
+  tests/test_attribution_dating.py);
   近年来/多年来 → a period ending at the page date, start unknown;
 - 援藏十年：(a headline's years of aid so far) → cumulative, like 十年来;
-- 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date);
+- 今年 / 去年 / 前年 / 2023年 → that year (annual; this year runs to the page date); 今年以来 is the same
+  year to date (annual, not a running total: 今年以来开展手术8000余台次 counts this year's operations and
+  is never ordered against a programme's total since its start; decided on the held-out corpus, both
+  ways in tests/test_attribution_dating.py); 去年以来 / 前年以来 stay cumulative from that year's start;
 - “十三五”期间 → the years of five-year plan N: plans 1–2 began in 1953 and 1958, plan 3 in 1966 (after
   the 1963–65 adjustment years) and every plan since five years after the one before, so plan N ≥ 3
   covers 1966+5(N−3) … +4: “十三五” = 2016-01-01 … 2020-12-31 (period);
@@ -233,7 +241,11 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
             d = dt.date.fromisoformat(page_iso)
             start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
                      else d.replace(year=d.year - n, day=28)).isoformat()
-        kind = "period" if g["nyears"].endswith("间") else "cumulative"
+        # N年间 is a period, but an open N-year span to the page date that the sentence totals (十年间，
+        # 共有…, 十年间累计…) is the running total of N年来; a trailing window (近五年间, 过去五年间)
+        # stays a period: it may be a part of a longer programme.
+        window = g["nyears"].startswith(("近", "过去"))
+        kind = "period" if g["nyears"].endswith("间") and (window or not cum) else "cumulative"
         return on_page(kind, start, words)
     if g["anniv"]:  # 援藏十年：… — the years of the aid so far, a running total to the page date
         n = _cn_int(g["anniv_n"])
@@ -249,7 +261,7 @@ def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
         if not page_year:
             return ClaimTime("", "", "none", batch_no, "annual", words + " (no page date)")
         y = page_year - {"今年": 0, "去年": 1, "前年": 2}[g["rel"]]
-        if m.group(0).endswith("以来"):
+        if m.group(0).endswith("以来") and y != page_year:
             return on_page("cumulative", f"{y:04d}-01-01", words)
         end = page_iso if y == page_year else f"{y:04d}-12-31"
         return ClaimTime(end, f"{y:04d}-01-01", page_src, batch_no, "annual", words + f" (page year {page_year})")

@@ -5,9 +5,13 @@ is batch:N for one batch, period:start..end for a closed period, annual:YYYY for
 for a figure that holds at a date (a running total, 累计/以来, and a count at a date, 截至2018年底: the
 same question asked at different dates, so ordered by as_of; scope_kind keeps which), and unknown for
 a figure without time words. 名/人/位 count persons, 人次 visits of persons: different families, so never compared. 家/所 of
-institutions carry their side: hospitals that send (派出医院, 支援医院, 来自184家医院, 963家三级医院) are
-`institutions_sending`, hospitals that receive (受援医院, 1180家县级医院, 帮扶…家) `institutions_recipient`,
-and `institutions` when the words do not say.
+institutions carry their side: hospitals that send (派出医院, 支援医院, 来自184家医院, 963家三级医院, and
+hospitals that are the subject of a verb of sending in their clause: 全国203家医院累计选派…) are
+`institutions_sending`, hospitals that receive (受援医院, 1180家县级医院, 帮扶…家, 向120家医院选派…,
+…家医院接收…) `institutions_recipient`, and `institutions` when the words do not say. One rule for
+every page: two reports of one programme, one writing 来自184家医院的…人才 and the other 203家医院累计选派
+…人才, count the same sending hospitals (decided on the corpus pages that wrote it both ways; both
+ways on new pages in tests/test_attribution_keys.py).
 """
 from __future__ import annotations
 
@@ -35,6 +39,12 @@ UNIT_FAMILIES: dict[str, str] = {
 #: Words of the institution's side, read in the noun after the figure first, then just before it.
 _SENDING_NOUN = re.compile(r"^(?:[^,，。;；]{0,6}?)(?:三级医院|三甲医院|派出医院|支援医院|援派医院|后方医院|支援单位|派出单位|援助医院|牵头医院)")
 _RECIPIENT_NOUN = re.compile(r"^(?:[^,，。;；]{0,6}?)(?:受援医院|受援单位|县级医院|县医院|县人民医院|乡镇卫生院|卫生院|卫生室|基层医疗|贫困县医院|受援)")
+#: The institutions as the subject of a verb of sending in their clause (全国203家医院累计选派…人才):
+#: they are the sending side, unless the figure stands after 向/为/给/到/赴 (向120家医院选派专家: the
+#: hospitals are where the experts go) or the verb is one of receiving (接收, 接受: the recipient side).
+_SENDING_VERB_AFTER = re.compile(r"^(?:[^,，。;；]{0,8}?)(?:选派|派出|派遣|组派|援派|输送|派驻)")
+_RECEIVING_VERB_AFTER = re.compile(r"^(?:[^,，。;；]{0,8}?)(?:接收|接受|接纳)")
+_TOWARDS_BEFORE = re.compile(r"(?:向|为|给|到|赴)[^,，。;；]{0,4}$")
 _SENDING_BEFORE = re.compile(r"(?:来自|派出|选派|组派|动员|依托|由)[^,，。;；]{0,6}$")
 _RECIPIENT_BEFORE = re.compile(r"(?:帮扶|支援|援助|对口帮扶|对口支援|覆盖|托管|受援|结对)[^,，。;；]{0,6}$")
 
@@ -47,6 +57,10 @@ def unit_family(unit: str, after: str = "", before: str = "") -> str:
     if _SENDING_NOUN.match(after):
         return "institutions_sending"
     if _RECIPIENT_NOUN.match(after):
+        return "institutions_recipient"
+    if _SENDING_VERB_AFTER.match(after):
+        return "institutions_recipient" if _TOWARDS_BEFORE.search(before) else "institutions_sending"
+    if _RECEIVING_VERB_AFTER.match(after):
         return "institutions_recipient"
     if _SENDING_BEFORE.search(before):
         return "institutions_sending"

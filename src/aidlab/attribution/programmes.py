@@ -10,7 +10,11 @@ Cues are read at the claim's clause, then its sentence, paragraph and the whole 
 body); the first level with any cue decides. One programme there → it; cues of two programmes that
 do not overlap → `unknown` (a tie: never a guess). With no cue anywhere, a claim whose aiding side lies
 in another province than its recipient (山东 → 喀什地区) is `interprovincial`, said so in its evidence. When one cue lies inside a longer cue of another
-programme, the longer wins (三级医院对口帮扶 over 对口支援). A curated manifest `programme` overrides the
+programme, the longer wins (三级医院对口帮扶 over 对口支援). A programme named by its partners is cued
+by the pairing in one sentence whichever partner comes first: 三级医院对口帮扶…县级医院 and
+县级医院与三级医院建立…帮扶关系 are one programme, but the two kinds of hospital named together without
+帮扶 (远程会诊, 进修) are not (decided on a corpus page that wrote the pairing county-first and so got
+`unknown`; both ways on new pages in tests/test_attribution_programmes.py). A curated manifest `programme` overrides the
 text: a key of this taxonomy, or a legacy key of aidlab.manifest.PROGRAMMES that the `supersedes`
 column maps (downward → downward). The legacy keys xinjiang, tibet, national and other named a region
 or nothing, not one programme of this taxonomy: the text decides, and the evidence says so.

