@@ -196,9 +196,7 @@ def test_end_to_end_must_show(tables):
 # --- the series figure and the disagreements table (notebook 06) -----------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_series_figure_and_disagreements(tables, signatures, texts, tmp_path, lang, styled):
-    from aidlab.figstyle import save_figure
-
+def test_series_table_and_disagreements(tables, signatures, texts, lang):
     claims, docs = _with_reference_attribution(tables)
     claims["republication_group"] = claims["doc_id"].map(republication.republication_groups(docs, signatures, texts))
     checks = checks_frame(crossdoc.cross_document_checks(claims, docs))
@@ -209,14 +207,30 @@ def test_series_figure_and_disagreements(tables, signatures, texts, tmp_path, la
     hospitals = data[data["quantity_key"].str.contains("recipient_hospitals") & data["text"].isin(["1180家", "1172家"]) & ~data["is_copy"]]
     assert hospitals["flagged"].all() and (hospitals["flag_kinds"] == "cross_series").all()
     assert data.loc[data["doc_id"] == "cd19", "is_copy"].all()
-    fig, _ = series.plot_series(data, checks, tibet, lang)
-    assert "1800余名" in " ".join(t.get_text() for t in fig.axes[0].texts)  # the undated claim is named, not placed
-    paths = save_figure(fig, tmp_path, f"series_{lang}")
-    assert all(p.stat().st_size > 0 for p in paths)
     table = series.disagreements(checks, lang)
     assert set(table["outcome"]) == {"series_drops", "disjoint", "figure_changed", "undated"}
     assert table["evidence_urls"].str.count("http").ge(2).all()
     assert list(table.columns) == list(series.DISAGREEMENT_COLUMNS)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_series_notebook_draws_the_timelines_of_this_corpus(tmp_path, lang):
+    """Notebook 06 (where the timeline is composed) run end to end on the corpus, outside the checkout."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    proc = subprocess.run([sys.executable, "-m", "aidlab.cli", "run", "--only", "06", "--lang", lang,
+                           "--corpus", str(FIXTURES / "crossdoc_corpus"), "--build", str(build), "--figures", str(figures)],
+                          capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stderr  # a missing glyph would raise MissingGlyphError
+    drawn = sorted(p.name for p in figures.glob(f"series_*_{lang}.png"))
+    assert len(drawn) >= 3, drawn
+    assert all((figures / n.replace(".png", ext)).stat().st_size > 0 for n in drawn for ext in (".pdf", ".svg"))
+    flagged = pd.read_csv(figures / "data" / f"series_{lang}.csv", dtype=str, keep_default_na=False)
+    assert (flagged["flagged"] == "True").sum() >= 2
+    assert (build / "crossdoc_corpus" / f"cross_disagreements_{lang}.csv").stat().st_size > 0
 
 
 def test_series_empty_state_without_attribution(tables):
