@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from .clean import CleanDocument
+from .fields import table_columns
 from .intervals import (
     MAGNITUDE_QUALIFIERS,
     QUALIFIER_POSITIONS,
-    QUALIFIER_READINGS,
     Bounds,
     read_figure,
 )
@@ -155,35 +155,11 @@ class Claim:
     raw_text: str
 
 
-CLAIM_COLUMNS: dict[str, str] = {
-    "doc_id": "Document id.",
-    "claim_id": "Claim id, unique in the corpus: <doc_id>#<n>, n counting claims of the document from 1 in text order.",
-    "text": "The figure as it stands in the clean text: qualifier, number, multiplier, unit, trailing qualifier.",
-    "number": "The number as written (Arabic digits, the Chinese numeral, or a written form: 百分之三十, 四分之一, 3-5, 5万至6, 三四十, 十几, 一零零), before the multiplier written after it; kept as text so its precision (42.20 vs 42.2) survives and the bounds can be recomputed exactly from it.",
-    "multiplier": "10**4 for 万, 10**8 for 亿, 10**3 for 千 written after Arabic digits; 10 for 成 (tenths, counted in %); 1 otherwise. For a range the multiplier after it (5至6万 → 10**4) also applies to the low end unless that end carries its own.",
-    "value": "The figure's point value: number × multiplier (51.4万 → 514000); for a form naming several values (a range, 三四十, 十几) its low end. Empty (NaN) when damaged or unread.",
-    "low": "Lowest true value the text allows under the qualifier's reading and the written precision (see `reading`); -inf/+inf never, 0 is the floor.",
-    "high": "Highest true value the text allows; +inf when unbounded above (超过, 以上).",
-    "low_inclusive": "True when `low` itself is possible.",
-    "high_inclusive": "True when `high` itself is possible.",
-    "unit": "Measure word or unit after the number (名, 人次, 台次, 批次, 项, 个, 家, 元, %, /10万 …); % for 百分之…, A分之B and 成, ‰ for 千分之…; for a figure with no unit after it, the unit ending the words before it (门诊诊疗人次超3000万 → 人次).",
-    "qualifier": "The qualifier word(s) around the number (超过, 近, 余, 多, 以上, 左右, 上 of 上千, 数 of 数百 …); empty when exact as written.",
-    "reading": "How the figure is read into [low, high]: the qualifier's reading when there is a qualifier, else the written form's (point for a plain number): " + "; ".join(
-        f"{k} = {d}" for k, d in {v[0]: v[1].split(': ', 1)[1] for v in QUALIFIER_READINGS.values()}.items())
-        + "; damaged = a lost leading digit (one lost byte swallows one ASCII digit): the number is read with that digit anywhere from 1 to 9.",
-    "metric": "What the figure counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure).",
-    "subject": "The words naming what is counted: the noun after the unit if there is one (206名专家 → 专家), else the words before the number in its clause (接诊患者51.4万人次 → 接诊患者).",
-    "scope": "Time scope stated in the sentence (3年来, 2024年, 截至2018年底, 2019年以来); empty when none.",
-    "damaged": "True when the figure touches a character lost to mojibake, or when no rule reads its number with certainty (reading unread: 不到0, 0余, 零零): its value is unknown and only bounded.",
-    "section": "headline or body.",
-    "sentence": "The sentence of the clean text the figure stands in.",
-    "sentence_no": "Index of that sentence in the clean text (0-based).",
-    "clean_start": "Offset of the figure's first character in the clean article text.",
-    "clean_end": "Offset just after the figure's last character in the clean article text.",
-    "raw_start": "Offset of the first raw-page character the figure derives from (decoded text, not bytes).",
-    "raw_end": "Offset just after the last raw-page character the figure derives from.",
-    "raw_text": "The raw page between raw_start and raw_end, untouched (Traditional script, pinyin and mojibake as scraped).",
-}
+CLAIM_COLUMNS: dict[str, str] = table_columns([
+    "doc_id", "claim_id", "text", "number", "multiplier", "value", "low", "high", "low_inclusive", "high_inclusive",
+    "unit", "qualifier", "reading", "metric", "subject", "scope", "damaged", "section", "sentence", "sentence_no",
+    "clean_start", "clean_end", "raw_start", "raw_end", "raw_text"
+])
 
 
 # --- helpers ----------------------------------------------------------------------------------

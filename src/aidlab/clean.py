@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import mojibake, pinyin
+from .fields import table_columns
 from .htmltext import html_text, looks_like_html
 from .normalize import Sentence, normalize, split_sentences
 from .script import detect_script, to_simplified
-from .segment import SEGMENT_KINDS, PageMetadata, Segment, extract_metadata, segment_page
+from .segment import PageMetadata, Segment, extract_metadata, segment_page
 from .textmap import Edit, TrackedText
 
 UNKNOWN = "unknown"
@@ -139,51 +140,20 @@ def _clean_text(raw: str, doc_id: str) -> CleanDocument:
 
 
 #: Data dictionary of the cleaned documents table.
-CLEAN_DOCUMENT_COLUMNS: dict[str, str] = {
-    "doc_id": "Document id (file stem).",
-    "script": "Script of the raw page: simplified, traditional, mixed or undetermined.",
-    "body_script": "Script of the clean article text after conversion (should be simplified or undetermined).",
-    "title": "Headline read from the page, or taken from the manifest; 'unknown' when neither states it.",
-    "title_source": "page, manifest or unknown.",
-    "published": "Publication date (ISO) from the page's dateline or the manifest; 'unknown' otherwise.",
-    "published_source": "page, manifest or unknown.",
-    "outlet": "Outlet (来源/转自) from the page or the manifest; 'unknown' otherwise.",
-    "outlet_source": "page, manifest or unknown.",
-    "author": "Reporter/author from the page's byline or sign-off; 'unknown' otherwise.",
-    "raw_chars": "Characters of the raw page.",
-    "body_chars": "Characters of the clean article text (headline + body).",
-    "chrome_chars": "Characters of the cleaned page classified as page chrome (not headline or body).",
-    "segments": "Number of line segments the page was split into.",
-    "annotations_removed": "Pinyin annotations removed (e.g. 醫(yī) → 医).",
-    "corrupt_spans": "Spans of byte-shifted GBK mojibake detected.",
-    "repaired_spans": "Of those, spans whose repair was accepted (high confidence) and used in the clean text.",
-    "damaged_digits": "Characters whose numeric value is unknown because of a lost byte (lost-byte marks and the digits next to them).",
-}
+CLEAN_DOCUMENT_COLUMNS: dict[str, str] = table_columns([
+    "doc_id", "script", "body_script", "title", "title_source", "published", "published_source", "outlet",
+    "outlet_source", "author", "raw_chars", "body_chars", "chrome_chars", "segments", "annotations_removed",
+    "corrupt_spans", "repaired_spans", "damaged_digits"
+])
 
-SEGMENT_COLUMNS: dict[str, str] = {
-    "doc_id": "Document id.",
-    "segment": "Position of the segment in the page (0-based).",
-    "kind": "What the segment is: " + "; ".join(f"{k} = {v}" for k, v in SEGMENT_KINDS.items()),
-    "reason": "The rule that assigned the kind.",
-    "raw_start": "Offset of the segment's first character in the raw page text.",
-    "raw_end": "Offset just after the segment's last character in the raw page text.",
-    "chars": "Length of the segment in the cleaned page.",
-    "text": "The segment's cleaned text.",
-}
+SEGMENT_COLUMNS: dict[str, str] = table_columns([
+    "doc_id", "segment", "kind", "reason", "raw_start", "raw_end", "chars", "text"
+])
 
-SPAN_COLUMNS: dict[str, str] = {
-    "doc_id": "Document id.",
-    "span": "Position of the corrupt span in the document (0-based).",
-    "raw_start": "Offset of the span in the raw page text.",
-    "raw_end": "Offset just after the span in the raw page text.",
-    "original": "The corrupted raw text, exactly as scraped.",
-    "reason": "Detection signals (lost-byte, symbol-run, rare-chars …).",
-    "candidate": "Best repair found (Simplified, `?` where bytes were lost), even when not accepted.",
-    "confidence": "Confidence of the candidate repair, 0–1.",
-    "accepted": "True when the repair replaced the span in the clean text.",
-    "damaged": "Characters of the span whose numeric value is unknown (lost-byte marks and adjacent digits).",
-    "damaged_text": "Those characters, in order.",
-}
+SPAN_COLUMNS: dict[str, str] = table_columns([
+    "doc_id", "span", "raw_start", "raw_end", "original", "reason", "candidate", "confidence", "accepted", "damaged",
+    "damaged_text"
+])
 
 
 def _pick(page_value: str | None, curated: str | None) -> tuple[str, str]:

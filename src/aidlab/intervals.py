@@ -429,7 +429,7 @@ QUALIFIER_READINGS: dict[str, tuple[str, str]] = {
 }
 """Qualifier surface ('' = none) or written form → (reading key, description for the data dictionary).
 
-The one registry of readings: `aidlab.dictionary` renders it, `claims.CLAIM_COLUMNS["reading"]` is
+The one registry of readings: `aidlab.dictionary` renders it, `aidlab.fields.FIELDS["reading"]` is
 generated from it.  Only the qualifier surfaces (:data:`QUALIFIER_POSITIONS` and '') are accepted as
 qualifiers by :func:`qualified_bounds`; the forms' rows say how :func:`read_figure` reads a number.
 """

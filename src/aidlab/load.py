@@ -25,6 +25,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from .errors import LoadError, LoadWarning
+from .fields import table_columns
 from .manifest import DOCUMENT_SUFFIXES as _SUFFIXES
 from .manifest import (
     check_listed_files_exist,
@@ -85,27 +86,10 @@ class Document:
 
 
 #: Data dictionary of the documents table `read_documents` returns.
-DOCUMENT_COLUMNS: dict[str, str] = {
-    "doc_id": "Document id: the file name without its suffix.",
-    "path": "Path of the file as it was read.",
-    "bytes": "Size of the file in bytes.",
-    "sha256": "SHA-256 of the file's bytes.",
-    "encoding": "Detected text encoding (utf-8, utf-8-sig, gb18030, big5, utf-16-le/be, …); empty when undecodable.",
-    "encoding_confidence": "How sure the encoding is, 0–1: 1.0 for a byte-order mark or strict UTF-8; for a guessed "
-                           "encoding (BOM-less UTF-16 by its byte pattern, GB18030 or Big5) the share of expected "
-                           "characters × the share of common Chinese characters (GB2312 level 1, after Traditional → "
-                           "Simplified), reduced when a rival decoding scores close or when fewer than "
-                           f"{MIN_EVIDENCE_CHARS} non-ASCII characters give evidence; empty when undecodable.",
-    "encoding_flag": f"'low-confidence' when encoding_confidence < {LOW_CONFIDENCE} (check the page by eye); empty otherwise.",
-    "bom": "True when the file starts with a byte-order mark (which is not part of the text).",
-    "script": "Chinese script of the whole page: simplified, traditional, mixed or undetermined (see aidlab.script.SCRIPTS).",
-    "checksum": "ok = matches the manifest; unlisted = folder has a manifest that does not list the file; "
-                "no-manifest = folder has none; unchecked = the page was refused before its checksum mattered.",
-    "usable": "False when the file could not be read as text; `problem` says why.",
-    "problem": "Why the document is unusable (empty file, binary content, undecodable bytes, implausible decoding, "
-               "over the size limit, link out of the corpus folder, unreadable); empty when usable.",
-    "text": "The decoded raw page text, unmodified; character offsets of every later step index into it.",
-}
+DOCUMENT_COLUMNS: dict[str, str] = table_columns([
+    "doc_id", "path", "bytes", "sha256", "encoding", "encoding_confidence", "encoding_flag", "bom", "script",
+    "checksum", "usable", "problem", "text"
+])
 
 
 def _problem(doc_id: str, path: Path, size: int, sha: str, message: str, encoding: str | None = None) -> Document:

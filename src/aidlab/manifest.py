@@ -17,26 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import LoadWarning, ManifestError, SeedIntegrityError
+from .fields import table_columns
 from .io import MANIFEST_NAME, atomic_path
 
 #: File name suffixes of pages a corpus folder may hold (read by loading, listed by `aidlab manifest`).
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 
 #: Columns of the manifest, in order, with their meaning (also the manifest's data dictionary).
-MANIFEST_COLUMNS: dict[str, str] = {
-    "file": "File name inside the corpus folder (the document id is its stem).",
-    "sha256": "SHA-256 of the file's bytes when it entered the corpus; loading refuses a file that no longer matches.",
-    "bytes": "Size of the file in bytes when it entered the corpus.",
-    "outlet": "Curated: the news outlet that published the article (overrides what cleaning reads). Blank = not curated.",
-    "published": "Curated: publication date, ISO YYYY-MM-DD (overrides the page's dateline). Blank = not curated.",
-    "url": "Curated: where the page was scraped from, when known.",
-    "aiding_party": "Curated: who gives the aid (province, city or institution), Chinese name.",
-    "aiding_party_en": "Curated: English name of the aiding party.",
-    "recipient_region": "Curated: the region that receives the aid, Chinese name.",
-    "recipient_region_en": "Curated: English name of the recipient region.",
-    "programme": "Curated: programme type, one of the keys of aidlab.manifest.PROGRAMMES.",
-    "notes": "Curated: free-text remarks of the researcher.",
-}
+MANIFEST_COLUMNS: dict[str, str] = table_columns([
+    "file", "sha256", "bytes", "outlet", "published", "url", "aiding_party", "aiding_party_en", "recipient_region",
+    "recipient_region_en", "programme", "notes"
+])
 CURATED_COLUMNS = [c for c in MANIFEST_COLUMNS if c not in ("file", "sha256", "bytes")]
 
 #: Programme types a manifest row may name, with English and Chinese labels.

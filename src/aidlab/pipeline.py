@@ -34,11 +34,11 @@ import pandas as pd
 from . import attribution, clean, crossdoc, republication
 from .claims import CLAIM_COLUMNS, extract_claims
 from .errors import LoadError, LoadWarning, SeedIntegrityError
+from .fields import table_columns
 from .io import write_text
-from .load import DOCUMENT_COLUMNS, MAX_PAGE_BYTES, _expand, read_document, read_documents
+from .load import MAX_PAGE_BYTES, _expand, read_document, read_documents
 from .manifest import (
     CURATED_COLUMNS,
-    MANIFEST_COLUMNS,
     MANIFEST_NAME,
     check_listed_files_exist,
     page_outside_folder,
@@ -50,22 +50,12 @@ from .tables import dictionary_frame, write_table
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
 CARRIED_FIELDS = ["aiding_party", "aiding_party_en", "recipient_region", "recipient_region_en", "programme"]
-DOCUMENTS_COLUMNS: dict[str, str] = {
-    **clean.CLEAN_DOCUMENT_COLUMNS,
-    "encoding": DOCUMENT_COLUMNS["encoding"],
-    "encoding_confidence": DOCUMENT_COLUMNS["encoding_confidence"],
-    "encoding_flag": DOCUMENT_COLUMNS["encoding_flag"],
-    "checksum": DOCUMENT_COLUMNS["checksum"],
-    **{c: MANIFEST_COLUMNS[c] for c in CARRIED_FIELDS},
-    **attribution.DOCUMENT_DATE_COLUMNS,
-    "usable": "False when the page could not be read as text or failed while being processed; its counts are then 0 "
-              "and it contributes no rows to the other tables.",
-    "problem": "Why the page is unusable: the loading problem (empty, binary, undecodable …) or the error raised while "
-               "processing it (exception type: message); empty when usable.",
-    **republication.REPUBLICATION_COLUMNS,
-}
+DOCUMENTS_COLUMNS: dict[str, str] = table_columns([
+    *clean.CLEAN_DOCUMENT_COLUMNS, "encoding", "encoding_confidence", "encoding_flag", "checksum", *CARRIED_FIELDS,
+    *attribution.DOCUMENT_DATE_COLUMNS, "usable", "problem", *republication.REPUBLICATION_COLUMNS,
+])
 #: Claims table: extracted figures plus their attribution (where, which programme, when, quantity key).
-CLAIMS_COLUMNS: dict[str, str] = {**CLAIM_COLUMNS, **attribution.ATTRIBUTION_COLUMNS}
+CLAIMS_COLUMNS: dict[str, str] = table_columns([*CLAIM_COLUMNS, *attribution.ATTRIBUTION_COLUMNS])
 #: Columns of the documents table that count something (0 for an unusable page).
 _COUNT_COLUMNS = ("raw_chars", "body_chars", "chrome_chars", "segments", "annotations_removed", "corrupt_spans",
                   "repaired_spans", "damaged_digits")

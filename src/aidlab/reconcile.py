@@ -21,6 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .claims import claim_bounds
+from .fields import table_columns
 from .intervals import ROUNDING_MODES, Bounds, grim_percent
 
 VERDICTS = ("consistent", "inconsistent", "indeterminate")
@@ -44,23 +45,10 @@ KINDS: dict[str, str] = {
     "republication": "Copies of one article in a republication group: republished (identical figure: one source, not a confirmation), wording_changed, figure_changed (a copy changed the figure).",
 }
 
-CHECK_COLUMNS: dict[str, str] = {
-    "check_id": "Check id: <kind>-<n>, n counting checks of that kind in the table from 1.",
-    "kind": "Kind of check: " + "; ".join(f"{k} = {v}" for k, v in KINDS.items()),
-    "verdict": "consistent (the figures can all be true together under the stated reading), inconsistent (they cannot), indeterminate (the text does not decide: damaged figures, ambiguous readings, or nothing to check against).",
-    "outcome": "Finer result: e.g. ordinary_rounding, truncation_only, no_rounding_mode; complete, partial, exceeds, damaged; baseline_derived, baseline_agrees, baseline_disagrees, ambiguous_pp_vs_relative, direction_ok, direction_wrong; agree, disjoint; series_grows, series_drops.",
-    "doc_ids": "Documents involved, ';'-separated.",
-    "claim_ids": "Claims involved, ';'-separated, in the order the arithmetic uses them.",
-    "arithmetic": "The computation behind the verdict, with intervals written [low, high) as the claims' readings give them.",
-    "explanation": "One sentence in English saying what was checked and what came out.",
-    "modes": "For grim: the rounding modes under which the percentage is reachable, ';'-separated (empty = none).",
-    "evidence": "The sentences of the claims involved, ' ‖ '-separated, for showing the check in context.",
-    "evidence_offsets": "Where they stand: <claim_id>@<clean_start>-<clean_end> (clean text) and raw <raw_start>-<raw_end>, ';'-separated.",
-    "evidence_urls": "Cross-document checks: the URL of each claim's page, ';'-separated in claim order (empty when unknown); empty for within-document checks.",
-    "evidence_dates": "Cross-document checks: the date of each claim's page (ISO), ';'-separated in claim order (empty when unknown); empty for within-document checks.",
-    "quantity_key": "Cross-document checks: the quantity key the claims share (for part and whole, the key with programme, recipient and aiding parts blanked: *|*|*|metric|unit family|scope); empty for within-document checks.",
-    "can_fail": "False when the verdict could not have come out inconsistent given how its figures are read, so a consistent verdict confirms nothing: a share tested only against 0–100, a part against an open-ended whole, parts against an open-ended total, a GRIM test whose count n is so large that every percentage at the written precision is reachable (n × place of the last digit > 50), a repeat of two figures open at the same end, a change whose baseline is not stated (indeterminate). True otherwise.",
-}
+CHECK_COLUMNS: dict[str, str] = table_columns([
+    "check_id", "kind", "verdict", "outcome", "doc_ids", "claim_ids", "arithmetic", "explanation", "modes",
+    "evidence", "evidence_offsets", "evidence_urls", "evidence_dates", "quantity_key", "can_fail"
+])
 
 
 @dataclass

@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from .fields import table_columns
+
 SHINGLE = 5
 NUM_PERM = 128
 SEED = 1
@@ -57,14 +59,9 @@ _SPACE = re.compile(r"\s+")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 #: New column of the documents and claims tables.
-REPUBLICATION_COLUMNS: dict[str, str] = {
-    "republication_group": (
-        "Republication group: the doc_id of the earliest-dated page (else the smallest doc_id) among the pages "
-        "that carry the same article (wire copy, mirrors, a copy with spam lines interleaved): the smaller page's "
-        f"character {SHINGLE}-grams are at least {CONTAINMENT_THRESHOLD:.0%} contained in the larger's "
-        "(MinHash LSH Ensemble candidates, verified exactly). A page republished nowhere is its own group."
-    ),
-}
+REPUBLICATION_COLUMNS: dict[str, str] = table_columns([
+    "republication_group"
+])
 
 
 def shingles(clean_text: str, k: int = SHINGLE) -> set[str]:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from .fields import table_columns
+
 CROSS_KINDS = ("cross_document", "cross_series", "cross_part_whole", "republication")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -25,34 +27,16 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Columns of the series table (notebook 06, figures/data).
-SERIES_COLUMNS: dict[str, str] = {
-    "quantity_key": "The quantity key the claims share (aidlab.attribution).",
-    "claim_id": "Claim id.",
-    "doc_id": "Document id.",
-    "text": "The figure as written.",
-    "as_of": "ISO date the figure holds at ('' = undated: never placed in time).",
-    "low": "Low end of the figure's interval (float, for drawing; verdicts use exact bounds).",
-    "high": "High end of the interval (inf when open-ended).",
-    "republication_group": "Republication group (doc_id of its first page).",
-    "is_copy": "True when the claim's page is a copy, not the page its republication group is named after.",
-    "flagged": "True when a cross-document check that is not consistent names this claim.",
-    "flag_kinds": "The kinds of those checks, ';'-separated.",
-}
+SERIES_COLUMNS: dict[str, str] = table_columns([
+    "quantity_key", "claim_id", "doc_id", "text", "as_of", "low", "high", "republication_group", "is_copy",
+    "flagged", "flag_kinds"
+])
 
 #: Columns of the disagreements table.
-DISAGREEMENT_COLUMNS: dict[str, str] = {
-    "check_id": "Check id.",
-    "kind": "Kind of cross-document check.",
-    "kind_label": "Kind, in the chosen language.",
-    "verdict": "inconsistent or indeterminate.",
-    "outcome": "Finer result (series_drops, disjoint, part_exceeds_whole, figure_changed, undated …).",
-    "quantity_key": "The quantity key.",
-    "arithmetic": "The computation behind the verdict.",
-    "explanation": "One sentence in English.",
-    "evidence": "The quotes of both pages, ' ‖ '-separated, each prefixed by its doc_id.",
-    "evidence_urls": "URLs of the pages, ';'-separated.",
-    "evidence_dates": "Dates of the pages, ';'-separated.",
-}
+DISAGREEMENT_COLUMNS: dict[str, str] = table_columns([
+    "check_id", "kind", "kind_label", "verdict", "outcome", "quantity_key", "arithmetic", "explanation", "evidence",
+    "evidence_urls", "evidence_dates"
+])
 
 
 def t(name: str, lang: str = "en", **fmt: Any) -> str:
