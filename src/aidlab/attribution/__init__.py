@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from functools import cached_property
 
 import pandas as pd
 
@@ -108,6 +109,189 @@ def _page_province(mentions: list[regions.Mention], outlet: str) -> tuple[str, s
     return "", ""
 
 
+class _Page:
+    """What every claim of one page is read against, found once per page: the page date, the region
+    mentions by side, the programme cues, the paragraph bounds, the curated manifest values."""
+
+    def __init__(self, doc, curated: dict):
+        self.doc = doc
+        self.text = text = doc.text.text
+        self.page = page_date(doc, curated)
+        self.mentions = mentions = regions.find_mentions(text)
+        self.sided = {side: [m for m in mentions if m.side == side] for side in ("aiding", "recipient")}
+        self.starts = {side: [m.start for m in ms] for side, ms in self.sided.items()}
+        self.doc_sides = {side: _doc_level(ms, doc.headline_end) for side, ms in self.sided.items()}
+        self.cues = cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
+        self.cue_starts = [c.start for c in cues]
+        self.doc_cues = ([c for c in cues if c.start < doc.headline_end] or cues)
+        self.curated_region = {
+            "aiding": (regions.resolve(str(curated.get("aiding_party") or "")), "aiding_party"),
+            "recipient": (regions.resolve(str(curated.get("recipient_region") or "")), "recipient_region"),
+        }
+        self.curated_prog, self.curated_prog_ev = programmes.curated(str(curated.get("programme") or ""))
+        self.para_bounds = [0] + [m.end() for m in _NEWLINE.finditer(text)] + [len(text) + 1]
+        self.time_cache: dict[int, list[re.Match]] = {}
+        self.sentences = doc.sentences
+
+    @cached_property
+    def province(self) -> tuple[str, str]:
+        """The page's own province (see _page_province), found when a claim first needs it."""
+        return _page_province(self.mentions, str(self.doc.metadata.outlet or ""))
+
+
+def _claim_spans(pg: _Page, sent, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The claim's clause, sentence and paragraph as (start, end) offsets of the clean text, in that order."""
+    text = pg.text
+    ss, se = (sent.start, sent.end) if sent else (0, len(text))
+    cs = ss
+    for m in _CLAUSE.finditer(text, ss, start):
+        cs = m.end()
+    brk = _CLAUSE.search(text, end, se)
+    ce = brk.start() if brk else se
+    p = bisect_left(pg.para_bounds, start + 1) - 1
+    ps, pe = pg.para_bounds[p], pg.para_bounds[p + 1] - 1
+    return (cs, ce), (ss, se), (ps, pe)
+
+
+def _scope_word(text: str, spans) -> tuple[str, str] | None:
+    """('national' | 'provincial', words) of the nearest scope word (全国 …, 全省/我省/本省), else None."""
+    for a, b in spans:
+        if (n := _NATIONAL.search(text, a, b)):
+            return "national", n.group()
+        if (n := _PROVINCIAL.search(text, a, b)):
+            return "provincial", n.group()
+    return None
+
+
+def _side_by_scope(pg: _Page, side: str, spans) -> tuple[str, str]:
+    """(codes, evidence) of a side named nowhere near the claim: the nearest scope word decides, 全国
+    (national, no region) or 全省/我省 (the page's province); without one, the document level."""
+    scope = _scope_word(pg.text, spans)
+    if scope and scope[0] == "provincial":
+        province = pg.province
+        return (province[0], f"provincial: {scope[1]} → {province[1]}" if province[0]
+                else f"provincial: {scope[1]} (the page names no one province)")
+    if scope:
+        return "", f"national: {scope[1]}"
+    codes, ev = pg.doc_sides[side]
+    return codes, f"document: {ev}" if ev else ""
+
+
+def _side_region(pg: _Page, side: str, spans) -> tuple[str, str]:
+    """(codes, evidence) of one side of a claim: the curated manifest value, else the mentions of that side
+    in the claim's clause, sentence or paragraph (the nearest level naming any), else by scope word."""
+    codes, ev = pg.curated_region[side]
+    if codes:
+        return codes, f"manifest {ev}"
+    starts = pg.starts[side]
+    for level, (a, b) in zip(_LEVELS, spans):
+        ms = pg.sided[side][bisect_left(starts, a):bisect_left(starts, b)]
+        if ms:
+            return (regions.join_codes(m.code for m in ms),
+                    f"{level}: " + "、".join(dict.fromkeys(m.evidence for m in ms)))
+    return _side_by_scope(pg, side, spans)
+
+
+def _programme_by_cues(pg: _Page, spans, recipient: str, aiding: str) -> tuple[str, str]:
+    """(programme, evidence) from the cues of the nearest level that decides one (clause, sentence,
+    paragraph, then the document's); with no cue at all, interprovincial when the sides lie in different
+    provinces; else unknown."""
+    for level, (a, b) in zip(_LEVELS, spans):
+        level_cues = pg.cues[bisect_left(pg.cue_starts, a):bisect_left(pg.cue_starts, b)]
+        got = programmes.decide(level_cues, recipient)
+        if got:
+            return got[0], f"{level}: {got[1]}"
+    got = programmes.decide(pg.doc_cues, recipient)
+    if got:
+        return got[0], f"document: {got[1]}"
+    if aiding and recipient and not {c[:2] for c in aiding.split(";")} & {c[:2] for c in recipient.split(";")}:
+        # no cue at all, but one province's side aids a region of another: inter-provincial pairing
+        return (programmes.INTERPROVINCIAL,
+                f"regions: {regions.name_of(aiding)} → {regions.name_of(recipient)} (different provinces, no cue)")
+    return programmes.UNKNOWN, "no programme cue"
+
+
+def _programme(pg: _Page, spans, recipient: str, aiding: str) -> tuple[str, str]:
+    """(programme, evidence) of a claim: a curated manifest programme wins, else the cues decide (the
+    manifest's note, when it has one, is added to the evidence)."""
+    if pg.curated_prog:
+        return pg.curated_prog, pg.curated_prog_ev
+    prog, prog_ev = _programme_by_cues(pg, spans, recipient, aiding)
+    if pg.curated_prog_ev:
+        prog_ev += f"; {pg.curated_prog_ev}"
+    return prog, prog_ev
+
+
+def _closest(pick: list[re.Match], sent_start: int, start: int) -> re.Match | None:
+    """The last of the picked phrases when it stands before the claim, else the first (after it)."""
+    if not pick:
+        return None
+    return pick[-1] if pick[-1].start() + sent_start < start else pick[0]
+
+
+def _time_phrases(pg: _Page, sent, sno: int, spans, start: int, end: int):
+    """(time phrase, batch phrase, every non-batch phrase as (offset, match)) of a claim: the nearest
+    before it in its clause, else in its sentence, else the first after it."""
+    (cs, _), (ss, _), _ = spans
+    if sno not in pg.time_cache:
+        pg.time_cache[sno] = dating.time_words(sent.text) if sent else []
+    words = [(m.start() + ss, m) for m in pg.time_cache[sno]]
+    batches = [(s, m) for s, m in words if m.lastgroup == "batch"]
+    times = [(s, m) for s, m in words if m.lastgroup != "batch"]
+    pick = ([m for s, m in times if cs <= s < start] or [m for s, m in times if s < start]
+            or [m for s, m in times if s >= end])
+    bpick = [m for s, m in batches if s < start] or [m for s, m in batches if s >= end]
+    return _closest(pick, ss, start), _closest(bpick, ss, start), times
+
+
+def _with_since(ct: dating.ClaimTime, tm: re.Match | None, times, start: int) -> dating.ClaimTime:
+    """2019年以来，截至2023年底，累计… : the start from one phrase, the date from the other (cumulative)."""
+    if tm is None or not tm.group("asof") or ct.period_start:
+        return ct
+    since = [m for s, m in times if s < start and m.group("since_y")]
+    if not since:
+        return ct
+    sy = since[-1]
+    mo = int(sy.group("since_m")) if sy.group("since_m") else (7 if sy.group("since_h") == "下半年" else 1)
+    return replace(ct, period_start=f"{int(sy.group('since_y')):04d}-{mo:02d}-01", scope_kind="cumulative",
+                   evidence=f"{sy.group()}; {ct.evidence}")
+
+
+def _claim_when(pg: _Page, sent, sno: int, spans, start: int, end: int) -> tuple[dating.ClaimTime, str, str]:
+    """(claim time, scope_kind, time evidence) of a claim from the time words of its sentence."""
+    ss = spans[1][0]
+    tm, bm, times = _time_phrases(pg, sent, sno, spans, start, end)
+    cum = dating.CUMULATIVE.search(pg.text, ss, start)
+    ct = _with_since(dating.claim_time(tm, bm, cum.group() if cum else "", pg.page), tm, times, start)
+    scope_kind = "batch" if ct.batch else ct.scope_kind
+    time_ev = f"{ct.evidence}; {bm.group()}" if ct.batch and tm is not None and bm is not None else ct.evidence
+    return ct, scope_kind, time_ev
+
+
+def _claim_row(pg: _Page, start: int, end: int, sno: int, unit, metric) -> dict[str, str]:
+    """The ATTRIBUTION_COLUMNS of one claim: where, which programme, when, what."""
+    text = pg.text
+    sent = pg.sentences[sno] if pg.sentences else None
+    spans = _claim_spans(pg, sent, start, end)
+    cs = spans[0][0]
+    found = {side: _side_region(pg, side, spans) for side in ("aiding", "recipient")}   # where
+    recipient, aiding = found["recipient"][0], found["aiding"][0]
+    prog, prog_ev = _programme(pg, spans, recipient, aiding)                            # which programme
+    ct, scope_kind, time_ev = _claim_when(pg, sent, sno, spans, start, end)             # when
+    family = keys.unit_family(str(unit), text[end:end + 14], text[max(cs, start - 12):start])   # what
+    key = keys.quantity_key(prog, recipient, aiding, str(metric), family,
+                            keys.scope_part(scope_kind, ct.batch, ct.period_start, ct.as_of))
+    return {
+        "as_of": ct.as_of, "period_start": ct.period_start, "as_of_source": ct.as_of_source,
+        "batch": ct.batch, "scope_kind": scope_kind, "time_evidence": time_ev,
+        "programme": prog, "programme_evidence": prog_ev,
+        "aiding_code": aiding, "aiding_name": regions.name_of(aiding),
+        "recipient_code": recipient, "recipient_name": regions.name_of(recipient),
+        "region_evidence": "; ".join(f"{side} {found[side][1]}" for side in ("recipient", "aiding") if found[side][1]),
+        "unit_family": family, "quantity_key": key,
+    }
+
+
 def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> pd.DataFrame:
     """The claims of one document with ATTRIBUTION_COLUMNS added (a new frame; pure, per page)."""
     curated = curated or {}
@@ -116,134 +300,12 @@ def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> 
         for col in ATTRIBUTION_COLUMNS:
             out[col] = pd.Series(dtype=str)
         return out
-    text = doc.text.text
-    page = page_date(doc, curated)
-    mentions = regions.find_mentions(text)
-    sided = {side: [m for m in mentions if m.side == side] for side in ("aiding", "recipient")}
-    starts = {side: [m.start for m in ms] for side, ms in sided.items()}
-    doc_sides = {side: _doc_level(ms, doc.headline_end) for side, ms in sided.items()}
-    province: tuple[str, str] | None = None  # the page's own province, found when a claim needs it
-    cues = programmes.bind_regions(programmes.find_cues(text), text, mentions)
-    cue_starts = [c.start for c in cues]
-    doc_cues = ([c for c in cues if c.start < doc.headline_end] or cues)
-    curated_region = {
-        "aiding": (regions.resolve(str(curated.get("aiding_party") or "")), "aiding_party"),
-        "recipient": (regions.resolve(str(curated.get("recipient_region") or "")), "recipient_region"),
-    }
-    curated_prog, curated_prog_ev = programmes.curated(str(curated.get("programme") or ""))
-    para_bounds = [0] + [m.end() for m in _NEWLINE.finditer(text)] + [len(text) + 1]
-    time_cache: dict[int, list[re.Match]] = {}
-    sentences = doc.sentences
-
+    pg = _Page(doc, curated)
     cols: dict[str, list[str]] = {c: [] for c in ATTRIBUTION_COLUMNS}
     for start, end, sno, unit, metric in zip(claims["clean_start"].tolist(), claims["clean_end"].tolist(),
                                              claims["sentence_no"].tolist(), claims["unit"].tolist(),
                                              claims["metric"].tolist()):
-        start, end, sno = int(start), int(end), int(sno)
-        sent = sentences[sno] if sentences else None
-        ss, se = (sent.start, sent.end) if sent else (0, len(text))
-        cs = ss
-        for m in _CLAUSE.finditer(text, ss, start):
-            cs = m.end()
-        brk = _CLAUSE.search(text, end, se)
-        ce = brk.start() if brk else se
-        p = bisect_left(para_bounds, start + 1) - 1
-        ps, pe = para_bounds[p], para_bounds[p + 1] - 1
-        spans = ((cs, ce), (ss, se), (ps, pe))
-
-        # where
-        found: dict[str, tuple[str, str]] = {}
-        for side in ("aiding", "recipient"):
-            codes, ev = curated_region[side]
-            if codes:
-                found[side] = (codes, f"manifest {ev}")
-                continue
-            for level, (a, b) in zip(_LEVELS, spans):
-                ms = sided[side][bisect_left(starts[side], a):bisect_left(starts[side], b)]
-                if ms:
-                    found[side] = (regions.join_codes(m.code for m in ms),
-                                   f"{level}: " + "、".join(dict.fromkeys(m.evidence for m in ms)))
-                    break
-            else:
-                # the nearest scope word decides: 全国 (national, no region) or 全省/我省 (the page's province)
-                scope = None
-                for a, b in spans:
-                    if (n := _NATIONAL.search(text, a, b)):
-                        scope = ("national", n.group())
-                    elif (n := _PROVINCIAL.search(text, a, b)):
-                        scope = ("provincial", n.group())
-                    if scope:
-                        break
-                if scope and scope[0] == "provincial":
-                    if province is None:
-                        province = _page_province(mentions, str(doc.metadata.outlet or ""))
-                    found[side] = (province[0], f"provincial: {scope[1]} → {province[1]}" if province[0]
-                                   else f"provincial: {scope[1]} (the page names no one province)")
-                elif scope:
-                    found[side] = ("", f"national: {scope[1]}")
-                else:
-                    codes, ev = doc_sides[side]
-                    found[side] = (codes, f"document: {ev}" if ev else "")
-        recipient, aiding = found["recipient"][0], found["aiding"][0]
-
-        # which programme
-        if curated_prog:
-            prog, prog_ev = curated_prog, curated_prog_ev
-        else:
-            prog, prog_ev = programmes.UNKNOWN, "no programme cue"
-            for level, (a, b) in zip(_LEVELS, spans):
-                level_cues = cues[bisect_left(cue_starts, a):bisect_left(cue_starts, b)]
-                got = programmes.decide(level_cues, recipient)
-                if got:
-                    prog, prog_ev = got[0], f"{level}: {got[1]}"
-                    break
-            else:
-                got = programmes.decide(doc_cues, recipient)
-                if got:
-                    prog, prog_ev = got[0], f"document: {got[1]}"
-                elif aiding and recipient and not {c[:2] for c in aiding.split(";")} & {c[:2] for c in recipient.split(";")}:
-                    # no cue at all, but one province's side aids a region of another: inter-provincial pairing
-                    prog = programmes.INTERPROVINCIAL
-                    prog_ev = f"regions: {regions.name_of(aiding)} → {regions.name_of(recipient)} (different provinces, no cue)"
-            if curated_prog_ev:
-                prog_ev += f"; {curated_prog_ev}"
-
-        # when
-        if sno not in time_cache:
-            time_cache[sno] = dating.time_words(sent.text) if sent else []
-        words = [(m.start() + ss, m) for m in time_cache[sno]]
-        batches = [(s, m) for s, m in words if m.lastgroup == "batch"]
-        times = [(s, m) for s, m in words if m.lastgroup != "batch"]
-        pick = ([m for s, m in times if cs <= s < start] or [m for s, m in times if s < start]
-                or [m for s, m in times if s >= end])
-        tm = (pick[-1] if pick and pick[-1].start() + ss < start else pick[0]) if pick else None
-        bpick = [m for s, m in batches if s < start] or [m for s, m in batches if s >= end]
-        bm = (bpick[-1] if bpick and bpick[-1].start() + ss < start else bpick[0]) if bpick else None
-        cum = dating.CUMULATIVE.search(text, ss, start)
-        ct = dating.claim_time(tm, bm, cum.group() if cum else "", page)
-        if tm is not None and tm.group("asof") and not ct.period_start:
-            since = [m for s, m in times if s < start and m.group("since_y")]
-            if since:  # 2019年以来，截至2023年底，累计… : the start from one phrase, the date from the other
-                sy = since[-1]
-                mo = int(sy.group("since_m")) if sy.group("since_m") else (7 if sy.group("since_h") == "下半年" else 1)
-                ct = replace(ct, period_start=f"{int(sy.group('since_y')):04d}-{mo:02d}-01", scope_kind="cumulative",
-                             evidence=f"{sy.group()}; {ct.evidence}")
-        scope_kind = "batch" if ct.batch else ct.scope_kind
-        time_ev = f"{ct.evidence}; {bm.group()}" if ct.batch and tm is not None and bm is not None else ct.evidence
-
-        # what
-        family = keys.unit_family(str(unit), text[end:end + 14], text[max(cs, start - 12):start])
-        key = keys.quantity_key(prog, recipient, aiding, str(metric), family,
-                                keys.scope_part(scope_kind, ct.batch, ct.period_start, ct.as_of))
-        row = {
-            "as_of": ct.as_of, "period_start": ct.period_start, "as_of_source": ct.as_of_source,
-            "batch": ct.batch, "scope_kind": scope_kind, "time_evidence": time_ev,
-            "programme": prog, "programme_evidence": prog_ev,
-            "aiding_code": aiding, "aiding_name": regions.name_of(aiding),
-            "recipient_code": recipient, "recipient_name": regions.name_of(recipient),
-            "region_evidence": "; ".join(f"{side} {found[side][1]}" for side in ("recipient", "aiding") if found[side][1]),
-            "unit_family": family, "quantity_key": key,
-        }
+        row = _claim_row(pg, int(start), int(end), int(sno), unit, metric)
         for c in ATTRIBUTION_COLUMNS:
             cols[c].append(row[c])
     added = pd.DataFrame(cols, index=claims.index, columns=list(ATTRIBUTION_COLUMNS))

@@ -181,93 +181,159 @@ def time_words(text: str) -> list[re.Match]:
     return list(TIME_WORDS.finditer(text))
 
 
+def _batch_number(batch: re.Match | None) -> tuple[str, str]:
+    """(batch number as text, its words) of a batch phrase (第十批 → '10'); ('', '') without one."""
+    if batch is None:
+        return "", ""
+    n = _cn_int(batch.group("batch"))
+    return (str(n) if n is not None else ""), batch.group()
+
+
+def _years_before(page_iso: str, n: int | None) -> str:
+    """The page date n years back (29 February → 28 February); '' unless 1 ≤ n ≤ 100 and there is a page date."""
+    if n is None or not 1 <= n <= 100 or not page_iso:
+        return ""
+    d = dt.date.fromisoformat(page_iso)
+    return (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
+            else d.replace(year=d.year - n, day=28)).isoformat()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One time phrase (its match and named groups) with what it is read against: the page date, the
+    cumulative word, the batch."""
+    m: re.Match
+    g: dict
+    words: str
+    page_iso: str
+    page_src: str
+    page_year: int | None
+    cum: bool
+    batch_no: str
+
+    def on_page(self, kind: str, start: str) -> ClaimTime:
+        """A time that runs to the page date (as_of '' when the page has none)."""
+        if not self.page_iso:
+            return ClaimTime("", start, "none", self.batch_no, kind, self.words + " (no page date)")
+        return ClaimTime(self.page_iso, start, self.page_src, self.batch_no, kind,
+                         self.words + f" (to page date {self.page_iso})")
+
+
+def _as_of_date(r: _Reading) -> ClaimTime:
+    """截至2018年底 / 截至2018年6月 / 截至2018年6月30日 → as of that date (point; cumulative with 累计/先后/共)."""
+    g = r.g
+    y = int(g["asof_y"])
+    if g["asof_d"]:
+        iso = _valid(y, int(g["asof_m"]), int(g["asof_d"])) or ""
+    elif g["asof_m"]:
+        iso = _month_end(y, int(g["asof_m"])) if 1 <= int(g["asof_m"]) <= 12 else ""
+    else:
+        iso = f"{y:04d}-12-31"
+    return ClaimTime(iso, "", "claim" if iso else "none", r.batch_no, "cumulative" if r.cum else "point", r.words)
+
+
+def _as_of_now(r: _Reading) -> ClaimTime:
+    """截至目前/截至今年 → as of the page date; 截至去年底 → the end of the year before the page's."""
+    if "去年" in r.m.group(0) and r.page_year:
+        return ClaimTime(f"{r.page_year - 1:04d}-12-31", "", r.page_src, r.batch_no,
+                         "cumulative" if r.cum else "point", r.words + f" (page year {r.page_year})")
+    return r.on_page("cumulative" if r.cum else "point", "")
+
+
+def _since_year(r: _Reading) -> ClaimTime:
+    """2019年以来, 自2015年…启动以来, 2019年下半年以来 → cumulative from that month's start to the page date."""
+    g = r.g
+    y = int(g["since_y"])
+    mo = int(g["since_m"]) if g["since_m"] else (7 if g["since_h"] == "下半年" else 1)
+    return r.on_page("cumulative", _valid(y, mo, 1) or "")
+
+
+def _five_year_plan(r: _Reading) -> ClaimTime:
+    """“十三五”期间 → the years of plan N (plan_years), a period; “十三五”以来 → cumulative from its start."""
+    g = r.g
+    n = _cn_int(g["plan_n"] or g["plan_n2"])
+    if n is None or not 1 <= n <= 20:
+        return r.on_page("unknown", "")
+    first, last = plan_years(n)
+    start, end = f"{first:04d}-01-01", f"{last:04d}-12-31"
+    if r.m.group(0).endswith(("以来", "来")):
+        return r.on_page("cumulative", start)
+    return ClaimTime(end, start, "claim", r.batch_no, "period", r.words)
+
+
+def _n_years(r: _Reading) -> ClaimTime:
+    """十年来 → cumulative from ten years before the page date; 十年间 → a period over the same span, unless
+    totalled (below); 近五年间/过去五年间 → always a period."""
+    g = r.g
+    n = _cn_int(g["nyears_n"])
+    start = _years_before(r.page_iso, n) if "多" not in g["nyears"] else ""
+    # N年间 is a period, but an open N-year span to the page date that the sentence totals (十年间，
+    # 共有…, 十年间累计…) is the running total of N年来; a trailing window (近五年间, 过去五年间)
+    # stays a period: it may be a part of a longer programme.
+    window = g["nyears"].startswith(("近", "过去"))
+    kind = "period" if g["nyears"].endswith("间") and (window or not r.cum) else "cumulative"
+    return r.on_page(kind, start)
+
+
+def _anniversary(r: _Reading) -> ClaimTime:
+    """援藏十年：… — the years of the aid so far, a running total to the page date (like 十年来)."""
+    return r.on_page("cumulative", _years_before(r.page_iso, _cn_int(r.g["anniv_n"])))
+
+
+def _recent_years(r: _Reading) -> ClaimTime:
+    """近年来/多年来 → cumulative to the page date, start unknown; 近年 without 来 → a period (unless totalled)."""
+    return r.on_page("cumulative" if r.cum or r.m.group(0).endswith("来") else "period", "")
+
+
+def _relative_year(r: _Reading) -> ClaimTime:
+    """今年 (to the page date) / 去年 / 前年 → that year, annual; 今年以来 stays annual, 去年以来 / 前年以来 are
+    cumulative from that year's start."""
+    if not r.page_year:
+        return ClaimTime("", "", "none", r.batch_no, "annual", r.words + " (no page date)")
+    y = r.page_year - {"今年": 0, "去年": 1, "前年": 2}[r.g["rel"]]
+    if r.m.group(0).endswith("以来") and y != r.page_year:
+        return r.on_page("cumulative", f"{y:04d}-01-01")
+    end = r.page_iso if y == r.page_year else f"{y:04d}-12-31"
+    return ClaimTime(end, f"{y:04d}-01-01", r.page_src, r.batch_no, "annual", r.words + f" (page year {r.page_year})")
+
+
+def _calendar_year(r: _Reading) -> ClaimTime:
+    """2023年 → that year, annual (the page's own year runs to the page date)."""
+    y = int(r.g["year"])
+    if r.page_year and y == r.page_year:
+        return ClaimTime(r.page_iso, f"{y:04d}-01-01", r.page_src, r.batch_no, "annual", r.words + " (year to page date)")
+    return ClaimTime(f"{y:04d}-12-31", f"{y:04d}-01-01", "claim", r.batch_no, "annual", r.words)
+
+
+#: The kind of time phrase (the TIME_WORDS group that is set, tried in this order) → how it is read.
+_READERS = (
+    ("asof", _as_of_date),
+    ("asof_now", _as_of_now),
+    ("since_y", _since_year),
+    ("plan", _five_year_plan),
+    ("nyears", _n_years),
+    ("anniv", _anniversary),
+    ("recent", _recent_years),
+    ("rel", _relative_year),
+    ("year", _calendar_year),
+)
+
+
 def claim_time(m: re.Match | None, batch: re.Match | None, cumulative: str,
                page: tuple[str, str, str]) -> ClaimTime:
     """Read one time phrase (or none), an optional batch phrase and a cumulative word against the page date."""
     page_iso, page_src, _ = page
     page_year = int(page_iso[:4]) if page_iso else None
-    cum = bool(cumulative)
-    batch_no, batch_words = "", ""
-    if batch is not None:
-        n = _cn_int(batch.group("batch"))
-        batch_no = str(n) if n is not None else ""
-        batch_words = batch.group()
+    batch_no, batch_words = _batch_number(batch)
     if m is None or m.lastgroup == "batch":
         if batch_no:
             return ClaimTime(page_iso, "", page_src if page_iso else "none", batch_no, "batch", batch_words)
-        kind = "cumulative" if cum else "unknown"
+        kind = "cumulative" if cumulative else "unknown"
         return ClaimTime(page_iso, "", page_src if page_iso else "none", "", kind,
                          cumulative + (f" (page date {page_iso})" if page_iso else ""))
-    g = m.groupdict()
     words = m.group(0) + (f" + {cumulative}" if cumulative and cumulative not in m.group(0) else "")
-
-    def on_page(kind: str, start: str, ev: str) -> ClaimTime:
-        if not page_iso:
-            return ClaimTime("", start, "none", batch_no, kind, ev + " (no page date)")
-        return ClaimTime(page_iso, start, page_src, batch_no, kind, ev + f" (to page date {page_iso})")
-
-    if g["asof"]:
-        y = int(g["asof_y"])
-        if g["asof_d"]:
-            iso = _valid(y, int(g["asof_m"]), int(g["asof_d"])) or ""
-        elif g["asof_m"]:
-            iso = _month_end(y, int(g["asof_m"])) if 1 <= int(g["asof_m"]) <= 12 else ""
-        else:
-            iso = f"{y:04d}-12-31"
-        return ClaimTime(iso, "", "claim" if iso else "none", batch_no, "cumulative" if cum else "point", words)
-    if g["asof_now"]:
-        if "去年" in m.group(0) and page_year:
-            return ClaimTime(f"{page_year - 1:04d}-12-31", "", page_src, batch_no,
-                             "cumulative" if cum else "point", words + f" (page year {page_year})")
-        return on_page("cumulative" if cum else "point", "", words)
-    if g["since_y"]:
-        y = int(g["since_y"])
-        mo = int(g["since_m"]) if g["since_m"] else (7 if g["since_h"] == "下半年" else 1)
-        start = _valid(y, mo, 1) or ""
-        return on_page("cumulative", start, words)
-    if g["plan"]:
-        n = _cn_int(g["plan_n"] or g["plan_n2"])
-        if n is None or not 1 <= n <= 20:
-            return on_page("unknown", "", words)
-        first, last = plan_years(n)
-        start, end = f"{first:04d}-01-01", f"{last:04d}-12-31"
-        if m.group(0).endswith(("以来", "来")):
-            return on_page("cumulative", start, words)
-        return ClaimTime(end, start, "claim", batch_no, "period", words)
-    if g["nyears"]:
-        n = _cn_int(g["nyears_n"])
-        start = ""
-        if n is not None and 1 <= n <= 100 and page_iso and "多" not in g["nyears"]:
-            d = dt.date.fromisoformat(page_iso)
-            start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
-                     else d.replace(year=d.year - n, day=28)).isoformat()
-        # N年间 is a period, but an open N-year span to the page date that the sentence totals (十年间，
-        # 共有…, 十年间累计…) is the running total of N年来; a trailing window (近五年间, 过去五年间)
-        # stays a period: it may be a part of a longer programme.
-        window = g["nyears"].startswith(("近", "过去"))
-        kind = "period" if g["nyears"].endswith("间") and (window or not cum) else "cumulative"
-        return on_page(kind, start, words)
-    if g["anniv"]:  # 援藏十年：… — the years of the aid so far, a running total to the page date
-        n = _cn_int(g["anniv_n"])
-        start = ""
-        if n is not None and 1 <= n <= 100 and page_iso:
-            d = dt.date.fromisoformat(page_iso)
-            start = (d.replace(year=d.year - n) if not (d.month == 2 and d.day == 29)
-                     else d.replace(year=d.year - n, day=28)).isoformat()
-        return on_page("cumulative", start, words)
-    if g["recent"]:
-        return on_page("cumulative" if cum or m.group(0).endswith("来") else "period", "", words)
-    if g["rel"]:
-        if not page_year:
-            return ClaimTime("", "", "none", batch_no, "annual", words + " (no page date)")
-        y = page_year - {"今年": 0, "去年": 1, "前年": 2}[g["rel"]]
-        if m.group(0).endswith("以来") and y != page_year:
-            return on_page("cumulative", f"{y:04d}-01-01", words)
-        end = page_iso if y == page_year else f"{y:04d}-12-31"
-        return ClaimTime(end, f"{y:04d}-01-01", page_src, batch_no, "annual", words + f" (page year {page_year})")
-    if g["year"]:
-        y = int(g["year"])
-        if page_year and y == page_year:
-            return ClaimTime(page_iso, f"{y:04d}-01-01", page_src, batch_no, "annual", words + " (year to page date)")
-        return ClaimTime(f"{y:04d}-12-31", f"{y:04d}-01-01", "claim", batch_no, "annual", words)
-    return on_page("unknown", "", words)
+    reading = _Reading(m, m.groupdict(), words, page_iso, page_src, page_year, bool(cumulative), batch_no)
+    for group, read in _READERS:
+        if reading.g[group]:
+            return read(reading)
+    return reading.on_page("unknown", "")

@@ -239,24 +239,25 @@ def _disambiguate(found: list[tuple[int, int, str, tuple[str, ...]]]) -> list[tu
     return out
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Every region mention in text with its side (recipient / aiding / '' when uncued), in text order."""
+def _name_side(text: str, start: int, end: int, surface: str) -> tuple[str, str]:
+    """(side, cue) of one gazetteer name from the words around it; ('', '') when uncued."""
+    before = text[max(0, start - 4):start]
+    if (m := _RECIPIENT_BEFORE.search(before)):
+        if not _TRAINING_AFTER.match(text, end, min(len(text), end + 10)):
+            return "recipient", m.group() + surface
+    elif _AIDING_BEFORE.search(before):
+        return "aiding", "来自" + surface
+    elif _AT_BEFORE.search(before) and (w := _WORK_AFTER.match(text, end, min(len(text), end + 8))):
+        return "recipient", before[-1] + surface + w.group()
+    elif (m := _AIDING_AFTER.match(text, end, min(len(text), end + 16))):
+        return "aiding", surface + m.group()
+    return "", ""
+
+
+def _abbreviation_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Mentions by one-character abbreviation (闽宁协作 pairs, then 援藏-style cues) where no name stands
+    already; `taken` (the spans of the names) grows with the pairs found."""
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    for start, end, surface, code in _disambiguate(find_names(text)):
-        before = text[max(0, start - 4):start]
-        side, cue = "", ""
-        if (m := _RECIPIENT_BEFORE.search(before)):
-            if not _TRAINING_AFTER.match(text, end, min(len(text), end + 10)):
-                side, cue = "recipient", m.group() + surface
-        elif _AIDING_BEFORE.search(before):
-            side, cue = "aiding", "来自" + surface
-        elif _AT_BEFORE.search(before) and (w := _WORK_AFTER.match(text, end, min(len(text), end + 8))):
-            side, cue = "recipient", before[-1] + surface + w.group()
-        elif (m := _AIDING_AFTER.match(text, end, min(len(text), end + 16))):
-            side, cue = "aiding", surface + m.group()
-        mentions.append(Mention(start, end, surface, code, side, cue))
-        taken.append((start, end))
 
     def free(s: int, e: int) -> bool:
         return not any(s < te and e > ts for ts, te in taken)
@@ -274,16 +275,27 @@ def find_mentions(text: str) -> list[Mention]:
         if free(m.start(g), m.end(g)):
             code = ABBREVIATIONS[m.group(g)]
             mentions.append(Mention(m.start(g), m.end(g), m.group(g), code, "recipient", m.group()))
-    mentions.sort(key=lambda x: x.start)
-    # a list shares its cue: the words before its first item govern every item (支援甘孜州、阿坝州和凉山州
-    # are three recipients), else the words after its last (山东和江苏选派 are two aiding sides)
+    return mentions
+
+
+def _list_runs(text: str, mentions: list[Mention]) -> list[list[int]]:
+    """Indices of mentions grouped into lists (runs joined by 、/和/及/与/以及), singletons included."""
     runs: list[list[int]] = []
     for i in range(len(mentions)):
         if i and _LIST_JOIN.fullmatch(text[mentions[i - 1].end:mentions[i].start]):
             runs[-1].append(i)
         else:
             runs.append([i])
-    for run in runs:
+    return runs
+
+
+def _share_list_cues(text: str, mentions: list[Mention]) -> None:
+    """Give every item of a list its shared cue, in place.
+
+    A list shares its cue: the words before its first item govern every item (支援甘孜州、阿坝州和凉山州
+    are three recipients), else the words after its last (山东和江苏选派 are two aiding sides).
+    """
+    for run in _list_runs(text, mentions):
         if len(run) < 2:
             continue
         first, last = mentions[run[0]], mentions[run[-1]]
@@ -297,6 +309,19 @@ def find_mentions(text: str) -> list[Mention]:
         for i in run:
             item = mentions[i]
             mentions[i] = Mention(item.start, item.end, item.surface, item.code, side, cue)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every region mention in text with its side (recipient / aiding / '' when uncued), in text order."""
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, surface, code in _disambiguate(find_names(text)):
+        side, cue = _name_side(text, start, end, surface)
+        mentions.append(Mention(start, end, surface, code, side, cue))
+        taken.append((start, end))
+    mentions.extend(_abbreviation_mentions(text, taken))
+    mentions.sort(key=lambda x: x.start)
+    _share_list_cues(text, mentions)
     return mentions
 
 
