@@ -450,6 +450,128 @@ class _Window:
         return "".join(c for c in self.out if c != MARK)
 
 
+def _two_bytes(ch: str) -> bytes:
+    """The two GB18030 bytes of a character of a run (runs hold two-byte characters only)."""
+    code = _gbk2(ch)
+    if code is None:
+        raise ValueError(f"not a two-byte character in a realignment run: {ch!r}")
+    return code
+
+
+def _stray_end(text: str, units: list[_Unit], last_code: bytes,
+               after: int | None) -> tuple[tuple[str, float] | None, bool]:
+    """How a window reaching the end of the run may complete the lead byte of its last character.
+
+    Returns (stray pair, end_lost): the character and score of the pair the last trail byte forms with
+    a stray ASCII byte right after the run (0x40–0x7E), if it decodes; whether a lost-byte marker follows.
+    """
+    if after is None:
+        return None, False
+    au = units[after]
+    if au.kind == "lost":
+        return None, True
+    if au.kind == "char":
+        ach = text[au.start]
+        if ach.isascii() and 0x40 <= ord(ach) <= 0x7E:
+            ch, score = _decode_pair(last_code[1], ord(ach))
+            if ch is not None:
+                return (ch, score), False
+    return None, False
+
+
+@dataclass
+class _RunScores:
+    """The scores of the one-byte realignments of a run of n two-byte characters.
+
+    pairs[i] is the realigned pair (trail_i, lead_{i+1}); pref_at[i] sums, over the characters before
+    i, the realigned pair's score minus the as-is score, so a window's gain is a difference of prefixes.
+    """
+
+    chars: list[str]
+    asis: list[float]
+    pairs: list[tuple[str | None, float]]
+    pref_at: list[float]
+    pre_lost: bool
+    stray_pair: tuple[str, float] | None
+    end_lost: bool
+
+    @classmethod
+    def of(cls, chars: list[str], pre_lost: bool, stray_pair: tuple[str, float] | None,
+           end_lost: bool) -> _RunScores:
+        """Scores of a run of characters, as they stand and realigned by one byte."""
+        n = len(chars)
+        codes = [_two_bytes(c) for c in chars]
+        asis = [_char_score(c) for c in chars]
+        # d[i]: realigned pair (trail_i, lead_{i+1}) minus the as-is score of char i
+        d = []
+        pairs: list[tuple[str | None, float]] = []
+        for i in range(n - 1):
+            pr = _decode_pair(codes[i][1], codes[i + 1][0])
+            pairs.append(pr)
+            d.append(pr[1] - asis[i])
+        pref_at = [0.0]
+        for i in range(n - 1):
+            pref_at.append(pref_at[-1] + d[i])
+        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost)
+
+    @property
+    def n(self) -> int:
+        """Length of the run."""
+        return len(self.chars)
+
+    def start_value(self, s: int) -> float:
+        """Value of a window starting at s: no loss marker needed right after a lost-byte marker."""
+        return (0.0 if (s == 0 and self.pre_lost) else S_MARK) - self.pref_at[s]
+
+    def end_value(self, e: int) -> tuple[float, bool]:
+        """Value of a window ending at e (exclusive), and whether it consumes the stray byte after the run."""
+        if e == self.n and self.stray_pair is not None:
+            return self.stray_pair[1] - S_STRAY, True
+        if e == self.n and self.end_lost:
+            return 0.0, False
+        return S_MARK, False
+
+    def gain_of(self, s2: int, e2: int) -> float:
+        """Gain of realigning the window [s2, e2) over the text as it stands."""
+        sv2 = self.start_value(s2)
+        return sv2 + self.pref_at[e2 - 1] - self.asis[e2 - 1] + self.end_value(e2)[0]
+
+    def best(self) -> tuple[float, int, int, bool] | None:
+        """(gain, start, end, consumes stray byte) of the best window; ties go to the shorter window."""
+        best: tuple[float, int, int, bool] | None = None
+        best_start_val = -math.inf
+        best_s = 0
+        for e in range(1, self.n + 1):
+            s = e - 1
+            sv = self.start_value(s)
+            if sv >= best_start_val:
+                best_start_val, best_s = sv, s
+            ev, consumes = self.end_value(e)
+            g = best_start_val + self.pref_at[e - 1] - self.asis[e - 1] + ev
+            if best is None or g > best[0] + 1e-9:
+                best = (g, best_s, e, consumes)
+        return best
+
+    def hanzi_between(self, i: int, j: int) -> bool:
+        """Whether moving a window edge from i to j changes any hanzi (as it stands or realigned)."""
+        lo, hi = min(i, j), max(i, j)
+        return any(_is_han(self.chars[t]) or (t < self.n - 1 and (ch := self.pairs[t][0]) is not None
+                                              and _is_han(ch)) for t in range(lo, hi))
+
+
+def _window_out(scores: _RunScores, s_hi: int, e_lo: int, e_hi: int, consumes: bool) -> list[str]:
+    """Decoded pieces of a window whose ambiguous edges are folded into loss markers."""
+    out = [MARK]
+    for i in range(s_hi, e_lo - 1):
+        ch = scores.pairs[i][0]
+        out.append(ch if ch is not None else MARK)
+    if e_lo == e_hi and consumes and scores.stray_pair is not None:
+        out.append(scores.stray_pair[0])
+    else:
+        out.append(MARK)
+    return out
+
+
 def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str],
                  pre_lost: bool, after: int | None) -> _Window | None:
     """Best one-byte realignment window of a run (max gain over the text as it stands).
@@ -458,87 +580,27 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
     folded into the loss marker, since commonness alone cannot place them.
     """
     n = len(idx)
-    codes = [_gbk2(c) for c in chars]
-    asis = [_char_score(c) for c in chars]
-    # d[i]: realigned pair (trail_i, lead_{i+1}) minus the as-is score of char i
-    d = []
-    pairs: list[tuple[str | None, float]] = []
-    for i in range(n - 1):
-        pr = _decode_pair(codes[i][1], codes[i + 1][0])
-        pairs.append(pr)
-        d.append(pr[1] - asis[i])
-    # end of a window at e (exclusive): how the lead byte of the last char is completed
-    stray_pair: tuple[str | None, float] | None = None
-    end_lost = False
-    if after is not None:
-        au = units[after]
-        if au.kind == "lost":
-            end_lost = True
-        elif au.kind == "char":
-            ach = text[au.start]
-            if ach.isascii() and 0x40 <= ord(ach) <= 0x7E:
-                pr = _decode_pair(codes[-1][1], ord(ach))
-                if pr[0] is not None:
-                    stray_pair = pr
-
-    def end_value(e: int) -> tuple[float, bool]:
-        if e == n and stray_pair is not None:
-            return stray_pair[1] - S_STRAY, True
-        if e == n and end_lost:
-            return 0.0, False
-        return S_MARK, False
-
-    best: tuple[float, int, int, bool] | None = None
-    best_start_val = -math.inf
-    best_s = 0
-    pref_at = [0.0]
-    for i in range(n - 1):
-        pref_at.append(pref_at[-1] + d[i])
-    for e in range(1, n + 1):
-        s = e - 1
-        sv = (0.0 if (s == 0 and pre_lost) else S_MARK) - pref_at[s]
-        if sv >= best_start_val:
-            best_start_val, best_s = sv, s
-        ev, consumes = end_value(e)
-        g = best_start_val + pref_at[e - 1] - asis[e - 1] + ev
-        if best is None or g > best[0] + 1e-9:
-            best = (g, best_s, e, consumes)
+    stray_pair, end_lost = _stray_end(text, units, _two_bytes(chars[-1]), after)
+    scores = _RunScores.of(chars, pre_lost, stray_pair, end_lost)
+    best = scores.best()
     if best is None:
         return None
     g, s, e, consumes = best
     if g < min(MIN_SHIFT_GAIN, MIN_SHIFT_GAIN_NEAR_LOST):
         return None
-
-    def gain_of(s2: int, e2: int) -> float:
-        sv2 = (0.0 if (s2 == 0 and pre_lost) else S_MARK) - pref_at[s2]
-        return sv2 + pref_at[e2 - 1] - asis[e2 - 1] + end_value(e2)[0]
-
-    def hanzi_between(i: int, j: int) -> bool:
-        # does moving an edge from i to j change any hanzi (as it stands or realigned)?
-        lo, hi = min(i, j), max(i, j)
-        return any(_is_han(chars[t]) or (t < n - 1 and pairs[t][0] is not None
-                                         and _is_han(pairs[t][0])) for t in range(lo, hi))
-
     # Edges whose alternatives score almost as well are ambiguous: the characters between the
     # near-optimal edges are covered by the span but replaced by the loss marker in the repair.
-    s_alts = [(s2, gain_of(s2, e)) for s2 in range(e) if s2 != s and hanzi_between(s2, s)]
-    e_alts = [(e2, gain_of(s, e2)) for e2 in range(s + 1, n + 1)
-              if e2 != e and hanzi_between(e2 - 1, e - 1)]
+    s_alts = [(s2, scores.gain_of(s2, e)) for s2 in range(e) if s2 != s and scores.hanzi_between(s2, s)]
+    e_alts = [(e2, scores.gain_of(s, e2)) for e2 in range(s + 1, n + 1)
+              if e2 != e and scores.hanzi_between(e2 - 1, e - 1)]
     s_amb = [s] + [s2 for s2, g2 in s_alts if g2 >= g - TIE_TOLERANCE]
     e_amb = [e] + [e2 for e2, g2 in e_alts if g2 >= g - TIE_TOLERANCE]
     rivals = [g2 for _, g2 in s_alts + e_alts if g2 < g - TIE_TOLERANCE]
     margin = g - max(rivals) if rivals else math.inf
     s_lo, s_hi = min(s_amb), max(s_amb)
     e_lo, e_hi = min(e_amb), max(e_amb)
-    out = [MARK]
-    for i in range(s_hi, e_lo - 1):
-        ch = pairs[i][0]
-        out.append(ch if ch is not None else MARK)
-    if e_lo == e_hi and consumes:
-        out.append(stray_pair[0])
-    else:
-        out.append(MARK)
-    last = after if (e_hi == n and end_value(n)[1]) else idx[e_hi - 1]
+    out = _window_out(scores, s_hi, e_lo, e_hi, consumes)
+    last = after if (after is not None and e_hi == n and scores.end_value(n)[1]) else idx[e_hi - 1]
     touches = (s_lo == 0 and pre_lost) or (e_hi == n and end_lost)
     return _Window(idx[s_lo], last, g, out, margin, touches)
 
