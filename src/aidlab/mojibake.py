@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 __all__ = [
     "CorruptSpan",
@@ -744,7 +745,7 @@ def _regions(text: str) -> list[tuple[int, int]]:
             out[-1][1] = hi
         else:
             out.append([lo, hi])
-    res = []
+    res: list[tuple[int, int]] = []
     for lo, hi in out:
         # cut where a run of two-byte characters is interrupted anyway (space, ASCII, line end)
         j = lo
@@ -771,22 +772,49 @@ def find_corrupt_spans(text: str) -> list[CorruptSpan]:
     return spans
 
 
-def _analyse(text: str) -> list[CorruptSpan]:
-    """Full analysis of one slice: signals, realignment windows, clusters, repairs."""
-    if not text:
-        return []
-    units = _units(text)
-    n = len(units)
-    # content position of each unit (annotations do not count for gaps)
+#: A signal or a realignment window: (first unit, last unit, weight, reason, window or None).
+_Item = tuple[int, int, float, str, _Window | None]
+
+#: Order in which the reasons of a span are listed.
+_REASON_ORDER = ["lost-byte", "replacement-char", "orphan-pinyin", "symbol-run", "rare-chars",
+                 "stray-ascii", "byte-shift"]
+
+
+@dataclass
+class _Cluster:
+    """Signals and windows at most MERGE_GAP content units apart, with their total weight."""
+
+    first: int
+    last: int
+    weight: float
+    items: list[_Item]
+
+
+@dataclass
+class _Range:
+    """The characters [start, end) of one or more overlapping clusters, with what they found."""
+
+    start: int
+    end: int
+    damaged: set[int]
+    wins: list[_Window]
+    reasons: set[str]
+
+
+def _content_positions(units: list[_Unit]) -> list[int]:
+    """Content position of each unit (annotations do not count for gaps)."""
     pos = []
     c = 0
     for u in units:
         pos.append(c)
         if u.kind != "annot":
             c += 1
+    return pos
 
-    # items: (first unit, last unit, weight, reason, window or None)
-    items: list[tuple[int, int, float, str, _Window | None]] = []
+
+def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
+    """The units that are signals of damage on their own (a lost byte, a rare character …), with their weight."""
+    items: list[_Item] = []
     for k, u in enumerate(units):
         if u.kind == "lost":
             w, r = _lost_weight(text, units, k)
@@ -796,10 +824,16 @@ def _analyse(text: str) -> list[CorruptSpan]:
             continue
         if w > 0:
             items.append((k, k, w, r, None))
+    return items
+
+
+def _window_items(text: str, units: list[_Unit], signals: list[_Item]) -> list[_Item]:
+    """Realignment windows of the runs near a signal, weighted by their gain (a span alone at SHIFT_DETECT_GAIN)."""
     near: list[int] = []
-    hot = {it[0] for it in items}
-    for k in range(n):
+    hot = {it[0] for it in signals}
+    for k in range(len(units)):
         near.append((near[-1] if near else 0) + (k in hot))
+    items: list[_Item] = []
     for win in _runs(text, units, near):
         if win.gain >= SHIFT_DETECT_GAIN:
             w = SPAN_MIN_WEIGHT
@@ -808,107 +842,148 @@ def _analyse(text: str) -> list[CorruptSpan]:
         else:
             w = 0.0
         items.append((win.first, win.last, w, "byte-shift", win))
-    items.sort(key=lambda t: (t[0], t[1]))
+    return items
 
-    clusters: list[list] = []
+
+def _clusters(items: list[_Item], pos: list[int]) -> list[_Cluster]:
+    """Clusters of the sorted items at most MERGE_GAP content units apart that reach SPAN_MIN_WEIGHT."""
+    clusters: list[_Cluster] = []
     for it in items:
-        if clusters and pos[it[0]] - pos[clusters[-1][1]] - 1 <= MERGE_GAP:
+        if clusters and pos[it[0]] - pos[clusters[-1].last] - 1 <= MERGE_GAP:
             cl = clusters[-1]
-            cl[1] = max(cl[1], it[1])
-            cl[2] += it[2]
-            cl[3].append(it)
+            cl.last = max(cl.last, it[1])
+            cl.weight += it[2]
+            cl.items.append(it)
         else:
-            clusters.append([it[0], it[1], it[2], [it]])
-    clusters = [cl for cl in clusters if cl[2] >= SPAN_MIN_WEIGHT]
+            clusters.append(_Cluster(it[0], it[1], it[2], [it]))
+    return [cl for cl in clusters if cl.weight >= SPAN_MIN_WEIGHT]
 
-    # character ranges, damaged digits, merge overlaps
-    ranges: list[list] = []
-    for first, last, _w, its in clusters:
-        a, b = units[first].start, units[last].end
-        damaged: set[int] = set()
-        for k in range(first, last + 1):
-            u = units[k]
-            if u.kind != "lost":
-                continue
-            # Only a `?` can have eaten a neighbouring digit byte (the decoder swallowed the pair
-            # lead+ASCII, as in 才?000); U+FFFD decoders put the ASCII byte back, digits survive.
-            marks = [i for i in range(u.start, u.end) if text[i] == "?"]
-            if not marks:
-                continue
-            hit: list[int] = []
-            if not u.orphan:
-                hit += _digit_run(text, u.end, +1)
-            hit += _digit_run(text, u.start - 1, -1)
-            # a `?` that swallowed a byte pair before a measure word most likely ate a digit
-            # (受援?縣); U+FFFD stands for one byte only, the digit would still be visible
-            nxt = u.end
-            ate_digit = (not u.orphan and "?" in text[u.start:u.end] and nxt < len(text)
-                         and text[nxt] in _MEASURE)
-            if hit or ate_digit:
-                damaged.update(marks)
-                damaged.update(hit)
+
+def _damaged_digits(text: str, units: list[_Unit], first: int, last: int) -> set[int]:
+    """Offsets of the `?` markers of units first..last that may have eaten a digit, and of the digits next to them."""
+    damaged: set[int] = set()
+    for k in range(first, last + 1):
+        u = units[k]
+        if u.kind != "lost":
+            continue
+        # Only a `?` can have eaten a neighbouring digit byte (the decoder swallowed the pair
+        # lead+ASCII, as in 才?000); U+FFFD decoders put the ASCII byte back, digits survive.
+        marks = [i for i in range(u.start, u.end) if text[i] == "?"]
+        if not marks:
+            continue
+        hit: list[int] = []
+        if not u.orphan:
+            hit += _digit_run(text, u.end, +1)
+        hit += _digit_run(text, u.start - 1, -1)
+        # a `?` that swallowed a byte pair before a measure word most likely ate a digit
+        # (受援?縣); U+FFFD stands for one byte only, the digit would still be visible
+        nxt = u.end
+        ate_digit = (not u.orphan and "?" in text[u.start:u.end] and nxt < len(text)
+                     and text[nxt] in _MEASURE)
+        if hit or ate_digit:
+            damaged.update(marks)
+            damaged.update(hit)
+    return damaged
+
+
+def _ranges(text: str, units: list[_Unit], clusters: list[_Cluster]) -> list[_Range]:
+    """Character ranges of the clusters, widened to their damaged digits, overlapping ones merged."""
+    ranges: list[_Range] = []
+    for cl in clusters:
+        a, b = units[cl.first].start, units[cl.last].end
+        damaged = _damaged_digits(text, units, cl.first, cl.last)
         if damaged:
             a, b = min(a, min(damaged)), max(b, max(damaged) + 1)
-        wins = [it[4] for it in its if it[4] is not None]
-        reasons = {it[3] for it in its if it[3]}
-        if ranges and a < ranges[-1][1]:
+        wins = [it[4] for it in cl.items if it[4] is not None]
+        reasons = {it[3] for it in cl.items if it[3]}
+        if ranges and a < ranges[-1].end:
             r = ranges[-1]
-            r[1] = max(r[1], b)
-            r[2] |= damaged
-            r[3] += wins
-            r[4] |= reasons
+            r.end = max(r.end, b)
+            r.damaged |= damaged
+            r.wins += wins
+            r.reasons |= reasons
         else:
-            ranges.append([a, b, damaged, wins, reasons])
+            ranges.append(_Range(a, b, damaged, wins, reasons))
+    return ranges
 
-    order = ["lost-byte", "replacement-char", "orphan-pinyin", "symbol-run", "rare-chars",
-             "stray-ascii", "byte-shift"]
-    spans: list[CorruptSpan] = []
+
+class _Stitched(NamedTuple):
+    """A range's text with its realignment windows substituted, and what the windows scored."""
+
+    pieces: list[str]
+    gain: float
+    margin: float
+    realigned: str
+    used: bool
+
+
+def _stitch(text: str, units: list[_Unit], start_of: dict[int, int], rng: _Range) -> _Stitched:
+    """The pieces of a range: each window's decoded output where a window starts, else the unit as it stands."""
+    n = len(units)
+    by_first = {units[w.first].start: w for w in rng.wins}
+    pieces: list[str] = []
+    gain = 0.0
+    margin = math.inf
+    realigned = ""
+    used = False
+    k = start_of.get(rng.start, 0)
+    while k < n and units[k].start < rng.end:
+        u = units[k]
+        w = by_first.get(u.start)
+        if w is not None:
+            pieces.extend(w.out)
+            gain += w.gain
+            margin = min(margin, w.margin)
+            realigned += w.realigned
+            used = True
+            k = w.last + 1
+            continue
+        if u.kind == "lost":
+            pieces.append(MARK)
+        elif u.kind == "char":
+            pieces.append(text[u.start])
+        k += 1
+    return _Stitched(pieces, gain, margin, realigned, used)
+
+
+def _range_span(text: str, units: list[_Unit], start_of: dict[int, int], rng: _Range) -> CorruptSpan:
+    """The corrupt span of a range, with its repair candidate and the confidence that decides its acceptance."""
+    a, b = rng.start, rng.end
+    st = _stitch(text, units, start_of, rng)
+    cand = _collapse_marks(_t2s("".join(st.pieces)))
+    # U+FFFD markers come from decoders that mark every undecodable pair; with `?` markers
+    # (or none) a silently dropped pair cannot be excluded.
+    prior = 0.0 if "\ufffd" in text[a:b] else UDA_DROP_PRIOR
+    conf = candidate_confidence(cand, st.gain, st.margin, st.realigned, prior) if st.used else 0.0
+    # (full-width digits inside a realigned stretch are garbage, not figures)
+    digits_in = re.findall(r"[0-9]", text[a:b])
+    if re.findall(r"[0-9]", cand) != digits_in:
+        conf = 0.0          # never invent (or drop) a digit
+    if MARK not in cand and st.used:
+        conf = 0.0          # a realignment always loses at least one byte
+    accepted = conf >= ACCEPT_CONFIDENCE
+    return CorruptSpan(
+        start=a, end=b, text=text[a:b],
+        reason=";".join(r for r in _REASON_ORDER if r in rng.reasons),
+        repair=cand if accepted else None,
+        confidence=conf if accepted else 0.0,
+        candidate=cand,
+        damaged=tuple(sorted(rng.damaged)),
+    )
+
+
+def _analyse(text: str) -> list[CorruptSpan]:
+    """Full analysis of one slice: signals, realignment windows, clusters, repairs."""
+    if not text:
+        return []
+    units = _units(text)
+    pos = _content_positions(units)
+    signals = _signal_items(text, units)
+    items = signals + _window_items(text, units, signals)
+    items.sort(key=lambda t: (t[0], t[1]))
+    ranges = _ranges(text, units, _clusters(items, pos))
     start_of = {u.start: k for k, u in enumerate(units)}
-    for a, b, damaged, wins, reasons in ranges:
-        by_first = {units[w.first].start: w for w in wins}
-        pieces: list[str] = []
-        gain = 0.0
-        margin = math.inf
-        realigned = ""
-        used = False
-        k = start_of.get(a, 0)
-        while k < n and units[k].start < b:
-            u = units[k]
-            w = by_first.get(u.start)
-            if w is not None:
-                pieces.extend(w.out)
-                gain += w.gain
-                margin = min(margin, w.margin)
-                realigned += w.realigned
-                used = True
-                k = w.last + 1
-                continue
-            if u.kind == "lost":
-                pieces.append(MARK)
-            elif u.kind == "char":
-                pieces.append(text[u.start])
-            k += 1
-        cand = _collapse_marks(_t2s("".join(pieces)))
-        # U+FFFD markers come from decoders that mark every undecodable pair; with `?` markers
-        # (or none) a silently dropped pair cannot be excluded.
-        prior = 0.0 if "\ufffd" in text[a:b] else UDA_DROP_PRIOR
-        conf = candidate_confidence(cand, gain, margin, realigned, prior) if used else 0.0
-        # (full-width digits inside a realigned stretch are garbage, not figures)
-        digits_in = re.findall(r"[0-9]", text[a:b])
-        if re.findall(r"[0-9]", cand) != digits_in:
-            conf = 0.0          # never invent (or drop) a digit
-        if MARK not in cand and used:
-            conf = 0.0          # a realignment always loses at least one byte
-        accepted = conf >= ACCEPT_CONFIDENCE
-        spans.append(CorruptSpan(
-            start=a, end=b, text=text[a:b],
-            reason=";".join(r for r in order if r in reasons),
-            repair=cand if accepted else None,
-            confidence=conf if accepted else 0.0,
-            candidate=cand,
-            damaged=tuple(sorted(damaged)),
-        ))
-    return spans
+    return [_range_span(text, units, start_of, rng) for rng in ranges]
 
 
 def apply_repairs(text: str, spans: list[CorruptSpan] | None = None) -> str:
