@@ -98,7 +98,7 @@ def build_corpus(corpus_dir: str | Path, build_root: str | Path = "build", *, wo
     tasks = pipeline.plan_pages(corpus, hashes=hashes)
     record = input_record(corpus, hashes)
     old = read_record(target)
-    if not force and _is_complete(target, old) and old.get("input_sha256") == record["input_sha256"]:
+    if not force and old is not None and _is_complete(target, old) and old.get("input_sha256") == record["input_sha256"]:
         for path, problem in old.get("problems", []):
             print(f"aidlab: warning: {path}: {problem}", file=sys.stderr)
         return target

@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -264,6 +265,94 @@ def _damaged_bounds(num: str | None, mult: int) -> Bounds:
 
 # --- extraction -------------------------------------------------------------------------------
 
+class _Reading(NamedTuple):
+    """A figure's value and [low, high] as extraction reads them, with the reading and whether it is damaged."""
+
+    value: float
+    low: float
+    high: float
+    low_inclusive: bool
+    high_inclusive: bool
+    reading: str
+    damaged: bool
+
+
+def _figure_match(text: str, found: re.Match[str], corrupt: np.ndarray) -> re.Match[str] | None:
+    """The figure a FIGURE match stands for, re-matched where a part of it is no part of the figure; None for none.
+
+    A `?` outside any corrupt span is punctuation, not a lost byte; 上/数 before anything but a bare
+    magnitude is no qualifier; a bare 万/亿 is a figure only after a qualifier (近万, 上亿).
+    """
+    m: re.Match[str] | None = found
+    if found.group("lost") and not corrupt[found.start("lost")]:
+        # a `?` outside any corrupt span is punctuation (a genuine question), not a lost byte
+        m = FIGURE.match(text, found.start("num")) if found.group("num") else None
+    if m is not None and m.group("num") and m.group("prefix") in MAGNITUDE_QUALIFIERS \
+            and m.group("num") not in MAGNITUDES:
+        m = FIGURE.match(text, m.start("num"))  # 上/数 before anything but a bare magnitude: no qualifier
+    if m is None:
+        return None
+    num = m.group("num")
+    if not (num or m.group("lost")):
+        return None
+    if num and num[0] in "万亿" and not (m.group("prefix") or ""):
+        return None  # 万一, 万里, 亿万: a bare 万/亿 is a figure only after a qualifier (近万, 上亿)
+    return m
+
+
+def _written_unit(m: re.Match[str]) -> tuple[str, bool] | None:
+    """(unit, whether the figure counts in tenths 成) of a figure as written; None when 成 starts a word (3万成为)."""
+    num = m.group("num")
+    unit = m.group("unit") or ""
+    tenths = unit == "成"
+    if tenths:
+        if m.group("mult"):
+            return None  # 3万成为 …: 成 after a multiplier starts a word
+        unit = "%"
+    elif num and num.startswith("千分之"):
+        unit = "‰"
+    elif num and "分之" in num:
+        unit = "%"
+    return unit, tenths
+
+
+def _qualifier(m: re.Match[str]) -> str:
+    """The qualifier of a figure: the leading word when there is one (it governs), else the inner or trailing one."""
+    prefix = m.group("prefix") or ""
+    q_inner = m.group("q1") or m.group("q2") or ""
+    suffix = m.group("suffix") or ""
+    if prefix:
+        return prefix  # the leading word governs; the rest stays visible in `text`
+    return q_inner or suffix
+
+
+def _read_claim(num: str | None, multiplier: int, qualifier: str, unit: str, tenths: bool,
+                damaged: bool) -> _Reading:
+    """Value and bounds of a figure: read by its form and qualifier, or flagged damaged/unread, never guessed."""
+    if not damaged:
+        assert num is not None  # a figure without a number has a lost byte, so is damaged
+        try:
+            exact, bounds, reading = read_figure(num.replace(",", ""), multiplier, qualifier or None,
+                                                 exact_integer=_exact_count(num, unit))
+        except (ValueError, ArithmeticError):
+            # no documented rule reads it: flagged, never guessed
+            return _Reading(math.nan, 0.0, math.inf, True, False, "unread", True)
+        if tenths and reading == "point":
+            reading = "tenths"
+        return _Reading(float(exact), _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf),
+                        bounds.low_inclusive, bounds.high_inclusive, reading, False)
+    lost_bounds = _damaged_bounds(num, multiplier)
+    return _Reading(math.nan, _to_float(lost_bounds.low, 0.0), _to_float(lost_bounds.high, math.inf),
+                    lost_bounds.low_inclusive, lost_bounds.high_inclusive, "damaged", True)
+
+
+def _unit_before(text: str, start: int) -> str | None:
+    """The unit written just before a figure that has none after it (人次达到206), or None."""
+    words_before = text[max(0, start - 8):start]
+    found = _UNIT_AT_END.search(words_before.rstrip("超过逾近约达到为共计"))
+    return found.group() if found else None
+
+
 def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     """Every figure of one cleaned document (headline and body) as a claims DataFrame (CLAIM_COLUMNS)."""
     text = doc.text.text
@@ -273,82 +362,38 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     sentence_starts = np.array([s.start for s in sentences] or [0])
     rows: list[Claim] = []
     for found_match in FIGURE.finditer(text):
-        m: re.Match[str] | None = found_match
-        if found_match.group("lost") and not corrupt[found_match.start("lost")]:
-            # a `?` outside any corrupt span is punctuation (a genuine question), not a lost byte
-            m = FIGURE.match(text, found_match.start("num")) if found_match.group("num") else None
-        if m is not None and m.group("num") and m.group("prefix") in MAGNITUDE_QUALIFIERS \
-                and m.group("num") not in MAGNITUDES:
-            m = FIGURE.match(text, m.start("num"))  # 上/数 before anything but a bare magnitude: no qualifier
+        m = _figure_match(text, found_match, corrupt)
         if m is None:
             continue
-        num = m.group("num")
-        if not (num or m.group("lost")):
+        written = _written_unit(m)
+        if written is None:
             continue
-        prefix = m.group("prefix") or ""
-        if num and num[0] in "万亿" and not prefix:
-            continue  # 万一, 万里, 亿万: a bare 万/亿 is a figure only after a qualifier (近万, 上亿)
-        unit = m.group("unit") or ""
-        mult_word = m.group("mult") or ""
-        tenths = unit == "成"
-        if tenths:
-            if mult_word:
-                continue  # 3万成为 …: 成 after a multiplier starts a word
-            unit = "%"
-        elif num and num.startswith("千分之"):
-            unit = "‰"
-        elif num and "分之" in num:
-            unit = "%"
+        unit, tenths = written
         if _is_not_a_claim(text, m, unit):
             continue
+        num = m.group("num")
         start, end = m.start(), m.end()
-        lost = m.group("lost")
+        mult_word = m.group("mult") or ""
         if mult_word == "千" and (not num or not num[0].isdigit()):
             continue  # 千 after a Chinese numeral is already part of the numeral
         multiplier = MULTIPLIER_VALUES.get(mult_word, 1) * (10 if tenths else 1)
-        suffix = m.group("suffix") or ""
-        q_inner = m.group("q1") or m.group("q2") or ""
-        qualifier = prefix or q_inner or suffix
-        if prefix and (q_inner or suffix):
-            qualifier = prefix  # the leading word governs; the rest stays visible in `text`
-        is_damaged = bool(lost) or bool(damaged[start:end].any())
+        qualifier = _qualifier(m)
+        is_damaged = bool(m.group("lost")) or bool(damaged[start:end].any())
         if not unit:
-            words_before = text[max(0, start - 8):start]
-            found = _UNIT_AT_END.search(words_before.rstrip("超过逾近约达到为共计"))
-            if found:
-                unit = found.group()
-            elif not is_damaged:
+            unit = _unit_before(text, start) or ""
+            if not unit and not is_damaged:
                 continue  # a bare number is no figure; a damaged one is kept so it is never lost silently
-        reading = "damaged"
-        if not is_damaged:
-            try:
-                exact, bounds, reading = read_figure(num.replace(",", ""), multiplier, qualifier or None,
-                                                    exact_integer=_exact_count(num, unit))
-            except (ValueError, ArithmeticError):
-                is_damaged, reading = True, "unread"  # no documented rule reads it: flagged, never guessed
-                low, high, low_inc, high_inc = 0.0, math.inf, True, False
-            else:
-                value = float(exact)
-                low, high = _to_float(bounds.low, 0.0), _to_float(bounds.high, math.inf)
-                low_inc, high_inc = bounds.low_inclusive, bounds.high_inclusive
-                if tenths and reading == "point":
-                    reading = "tenths"
-        if is_damaged:
-            value = math.nan
-            if reading == "damaged":
-                lost_bounds = _damaged_bounds(num, multiplier)
-                low, high = _to_float(lost_bounds.low, 0.0), _to_float(lost_bounds.high, math.inf)
-                low_inc, high_inc = lost_bounds.low_inclusive, lost_bounds.high_inclusive
+        r = _read_claim(num, multiplier, qualifier, unit, tenths, is_damaged)
         raw_start, raw_end = doc.text.raw_span(start, end)
         subject, after_clause, before = _subject_and_contexts(text, start, end)
         sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
         sentence = sentences[sentence_no] if sentences else Sentence(0, len(text), text)
         rows.append(Claim(
             doc_id=doc.doc_id, claim_id="", text=text[start:end], number=num or "", multiplier=multiplier,
-            value=value, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
-            unit=unit, qualifier=qualifier, reading=reading,
+            value=r.value, low=r.low, high=r.high, low_inclusive=r.low_inclusive, high_inclusive=r.high_inclusive,
+            unit=unit, qualifier=qualifier, reading=r.reading,
             metric=classify(unit, after_clause, before), subject=subject, scope=_scope(sentence, start),
-            damaged=is_damaged, section="headline" if start < doc.headline_end else "body",
+            damaged=r.damaged, section="headline" if start < doc.headline_end else "body",
             sentence=sentence.text, sentence_no=sentence_no, clean_start=start, clean_end=end,
             raw_start=raw_start, raw_end=raw_end, raw_text=doc.raw[raw_start:raw_end],
         ))

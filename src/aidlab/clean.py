@@ -171,7 +171,7 @@ def document_row(doc: CleanDocument, curated: dict | None = None) -> dict:
     title, title_src = _pick(md.title, curated.get("title"))
     published, published_src = _pick(md.date, curated.get("published"))
     outlet, outlet_src = _pick(md.outlet, curated.get("outlet"))
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for s in doc.segments:
         kinds[s.kind] += s.end - s.start
     return {

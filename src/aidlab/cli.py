@@ -7,6 +7,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
+from typing import Literal
 
 from .errors import AidlabError
 
@@ -29,7 +30,7 @@ def _project_root() -> Path:
     return here
 
 
-def _guard(out, inputs, kind: str = "file", option: str = "--out") -> None:
+def _guard(out, inputs, kind: Literal["file", "folder"] = "file", option: str = "--out") -> None:
     """Refuse an output that would land on the evidence or cannot be written, before any work is done."""
     from .io import check_output, guard_output
 

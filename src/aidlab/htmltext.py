@@ -141,6 +141,26 @@ def _context(node) -> tuple[bool, bool, int | None]:
     return dropped, raw_text, block
 
 
+def _locate(raw: str, cursor: int, text: str, raw_text: bool) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(raw starts, raw ends, raw end) of a text node found at or after `cursor` in the raw page, or None.
+
+    Script/style text stands verbatim; other text is aligned after the markup (and white space) at
+    the cursor, else at the first place its first 16 visible characters occur after the cursor.
+    """
+    pos = _skip_markup(raw, cursor)
+    if raw_text and raw.startswith(text, pos):  # script/style: no entities, no markup inside
+        idx = np.arange(pos, pos + len(text), dtype=np.int32)
+        return idx, idx + 1, pos + len(text)
+    aligned = _align(raw, pos, text) or _align(raw, _skip_markup(raw, cursor, True), text)
+    if aligned is None and text.strip():
+        probe = text.strip()[:16]
+        found = raw.find(probe, cursor)
+        if found >= 0:
+            lead = text.index(probe)
+            aligned = _align(raw, found - lead, text) if found - lead >= cursor else None
+    return aligned
+
+
 def html_text(raw: str) -> TrackedText:
     """The visible text of an HTML page, with the raw offsets of every character (see the module docstring)."""
     from selectolax.lexbor import LexborHTMLParser
@@ -176,18 +196,7 @@ def html_text(raw: str) -> TrackedText:
         if not text:
             continue
         dropped, raw_text, block = _context(node)
-        pos = _skip_markup(raw, cursor)
-        if raw_text and raw.startswith(text, pos):  # script/style: no entities, no markup inside
-            idx = np.arange(pos, pos + len(text), dtype=np.int32)
-            aligned = (idx, idx + 1, pos + len(text))
-        else:
-            aligned = _align(raw, pos, text) or _align(raw, _skip_markup(raw, cursor, True), text)
-        if aligned is None and text.strip():
-            probe = text.strip()[:16]
-            found = raw.find(probe, cursor)
-            if found >= 0:
-                lead = text.index(probe)
-                aligned = _align(raw, found - lead, text) if found - lead >= cursor else None
+        aligned = _locate(raw, cursor, text, raw_text)
         if aligned is not None:
             cursor = aligned[2]
         if dropped:

@@ -479,6 +479,17 @@ def _qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, e
     if surface in MAGNITUDE_QUALIFIERS and not bare_magnitude:
         raise ValueError(f"{surface} is read only before a bare magnitude word, not {written!r}")
     point = _point_bounds(fig, written, multiplier, exact_integer)
+    return _reading_bounds(key, surface, fig, multiplier, point, bare_magnitude)
+
+
+def _reading_bounds(key: str, surface: str, fig: _Figure, multiplier: int, point: Bounds,
+                    bare_magnitude: bool) -> Bounds:
+    """Bounds of a single figure under the reading `key` of its qualifier `surface`.
+
+    `point` is the figure's no-qualifier reading (see :func:`_point_bounds`); `bare_magnitude` says
+    the figure is a magnitude word alone (万 of 近万), read as the threshold itself.
+    """
+    x = fig.value * multiplier
     if key == "point":
         return point
     if key == "more_bounded":

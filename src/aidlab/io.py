@@ -163,6 +163,7 @@ def guard_output(out: str | os.PathLike | None, inputs: Iterable[str | os.PathLi
     out_path = _resolved(out)
     for given in inputs:
         src = _resolved(given)
+        folder: Path | None
         if src.is_dir():
             folder = src
         else:

@@ -200,38 +200,38 @@ class Decoding:
     confidence: float
 
 
-def detect_encoding(data: bytes) -> Decoding:
-    """Decode a page's bytes; raises LoadError (without a path) when no plausible decoding exists.
-
-    Order: byte-order mark (confidence 1); BOM-less UTF-16 recognised by its byte pattern (only when
-    the bytes hold NULs or are not UTF-8); strict UTF-8 (confidence 1); otherwise every encoding in
-    CANDIDATE_ENCODINGS that decodes strictly, ranked by charset-normalizer and scored by
-    plausibility × commonness: the best wins, ties go to charset-normalizer's choice. A decoding with
-    less than MIN_PLAUSIBILITY expected characters is never accepted (no Hangul-and-private-use
-    garbage passes as a page).
-    """
+def _bom_decoding(data: bytes) -> Decoding | None:
+    """The decoding a byte-order mark announces (confidence 1); None without one, LoadError when it lies."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoding(data[len(bom):].decode(enc.replace("-sig", "")), enc, True, 1.0)
             except UnicodeDecodeError as exc:
                 raise LoadError(f"starts with a {enc} byte-order mark but does not decode as {enc} ({exc.reason} at byte {exc.start})") from exc
+    return None
+
+
+def _utf16_decoding(data: bytes) -> Decoding | None:
+    """BOM-less UTF-16 recognised by its byte pattern, when it decodes into plausible text; None otherwise."""
+    pattern = utf16_pattern(data)
+    if pattern is None:
+        return None
+    enc, share = pattern
     try:
-        utf8 = data.decode("utf-8")
+        text = data.decode(enc)
     except UnicodeDecodeError:
-        utf8 = None
-    if utf8 is None or "\x00" in utf8:
-        pattern = utf16_pattern(data)
-        if pattern is not None:
-            enc, share = pattern
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                text = None
-            if text is not None and text_plausibility(text) >= MIN_PLAUSIBILITY and _score(text) >= MIN_UTF16_SCORE:
-                return Decoding(text, enc, False, round(min(share, _score(text)), 3))
-    if utf8 is not None:
-        return Decoding(utf8, "utf-8", False, 1.0)
+        return None
+    if text_plausibility(text) >= MIN_PLAUSIBILITY and _score(text) >= MIN_UTF16_SCORE:
+        return Decoding(text, enc, False, round(min(share, _score(text)), 3))
+    return None
+
+
+def _scored_decodings(data: bytes) -> list[tuple[float, int, str, str]]:
+    """(score, -rank, encoding, text) of every candidate encoding that decodes the bytes plausibly.
+
+    Candidates are ranked by charset-normalizer, then CANDIDATE_ENCODINGS in order; a decoding with
+    less than MIN_PLAUSIBILITY expected characters, or many ideographs of which few are common, is left out.
+    """
     ranked = [codecs.lookup(m.encoding).name for m in from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS)]
     order = list(dict.fromkeys(ranked + [codecs.lookup(e).name for e in CANDIDATE_ENCODINGS]))
     scored = []
@@ -246,6 +246,33 @@ def detect_encoding(data: bytes) -> Decoding:
         if common is not None and common < MIN_COMMONNESS and len(_CJK.findall(text[:_SAMPLE])) >= MIN_EVIDENCE_CHARS:
             continue  # many ideographs, few of them common: the bytes were read in the wrong code page
         scored.append((_score(text), -rank, enc, text))
+    return scored
+
+
+def detect_encoding(data: bytes) -> Decoding:
+    """Decode a page's bytes; raises LoadError (without a path) when no plausible decoding exists.
+
+    Order: byte-order mark (confidence 1); BOM-less UTF-16 recognised by its byte pattern (only when
+    the bytes hold NULs or are not UTF-8); strict UTF-8 (confidence 1); otherwise every encoding in
+    CANDIDATE_ENCODINGS that decodes strictly, ranked by charset-normalizer and scored by
+    plausibility × commonness: the best wins, ties go to charset-normalizer's choice. A decoding with
+    less than MIN_PLAUSIBILITY expected characters is never accepted (no Hangul-and-private-use
+    garbage passes as a page).
+    """
+    by_bom = _bom_decoding(data)
+    if by_bom is not None:
+        return by_bom
+    try:
+        utf8: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if utf8 is None or "\x00" in utf8:
+        utf16 = _utf16_decoding(data)
+        if utf16 is not None:
+            return utf16
+    if utf8 is not None:
+        return Decoding(utf8, "utf-8", False, 1.0)
+    scored = _scored_decodings(data)
     if not scored:
         raise LoadError("bytes are not UTF-8, not UTF-16 and decode plausibly as none of " + ", ".join(CANDIDATE_ENCODINGS)
                         + " (a wrong decoding gives mostly unassigned, private-use or odd-script characters)")

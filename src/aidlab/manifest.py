@@ -67,24 +67,22 @@ def _check_file_field(folder: Path, name: str) -> str | None:
     return None
 
 
-def read_manifest(folder: str | Path) -> pd.DataFrame | None:
-    """Read `folder/manifest.csv` strictly (all columns as strings, blanks as ""); None when there is none.
-
-    Strict means: the csv module with strict=True; every row has exactly the header's number of
-    fields; no field holds a line break (an unclosed quote would otherwise swallow the next rows);
-    `sha256` is 64 hexadecimal digits, `bytes` a whole number, `file` a plain file name that stays
-    inside the folder. Anything else raises ManifestError naming the manifest and the line.
-    """
-    folder = Path(folder)
-    path = folder / MANIFEST_NAME
-    if not path.exists():
-        return None
+def _manifest_text(path: Path) -> str:
+    """The manifest's text (UTF-8, BOM allowed); ManifestError when it cannot be read or decoded."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ManifestError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise ManifestError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _manifest_records(path: Path, text: str) -> tuple[list[str] | None, list[list[str]], list[int]]:
+    """(header, data rows, their line numbers) of a manifest read with csv strict=True, blank lines skipped.
+
+    ManifestError when a field holds a line break, a row has not the header's number of fields or
+    the CSV is malformed.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -108,6 +106,11 @@ def read_manifest(folder: str | Path) -> pd.DataFrame | None:
             lines.append(line)
     except csv.Error as exc:
         raise ManifestError(f"{path}, line {first_line}: malformed CSV ({exc})") from exc
+    return header, rows, lines
+
+
+def _check_header(path: Path, header: list[str] | None) -> list[str]:
+    """The header, once it is known to exist, to hold file/sha256/bytes and to name no column twice."""
     if header is None:
         raise ManifestError(f"{path}: empty (no header row)")
     missing = [c for c in ("file", "sha256", "bytes") if c not in header]
@@ -115,7 +118,11 @@ def read_manifest(folder: str | Path) -> pd.DataFrame | None:
         raise ManifestError(f"{path}: missing required column(s) {', '.join(missing)}")
     if len(set(header)) != len(header):
         raise ManifestError(f"{path}, line 1: a column name appears twice")
-    df = pd.DataFrame(rows, columns=header, dtype=str)
+    return header
+
+
+def _check_rows(path: Path, folder: Path, df: pd.DataFrame, lines: list[int]) -> None:
+    """ManifestError for the first row whose file, sha256 or bytes is malformed, or whose file is listed twice."""
     seen: dict[str, int] = {}
     for line, name, sha, size in zip(lines, df["file"], df["sha256"], df["bytes"]):
         problem = _check_file_field(folder, name)
@@ -128,6 +135,24 @@ def read_manifest(folder: str | Path) -> pd.DataFrame | None:
         if name in seen:
             raise ManifestError(f"{path}, line {line}: file(s) listed twice: {name} (first on line {seen[name]})")
         seen[name] = line
+
+
+def read_manifest(folder: str | Path) -> pd.DataFrame | None:
+    """Read `folder/manifest.csv` strictly (all columns as strings, blanks as ""); None when there is none.
+
+    Strict means: the csv module with strict=True; every row has exactly the header's number of
+    fields; no field holds a line break (an unclosed quote would otherwise swallow the next rows);
+    `sha256` is 64 hexadecimal digits, `bytes` a whole number, `file` a plain file name that stays
+    inside the folder. Anything else raises ManifestError naming the manifest and the line.
+    """
+    folder = Path(folder)
+    path = folder / MANIFEST_NAME
+    if not path.exists():
+        return None
+    header, rows, lines = _manifest_records(path, _manifest_text(path))
+    header = _check_header(path, header)
+    df = pd.DataFrame(rows, columns=header, dtype=str)
+    _check_rows(path, folder, df, lines)
     for col in MANIFEST_COLUMNS:
         if col not in df.columns:
             df[col] = ""

@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 __all__ = [
     "CorruptSpan",
@@ -450,6 +451,128 @@ class _Window:
         return "".join(c for c in self.out if c != MARK)
 
 
+def _two_bytes(ch: str) -> bytes:
+    """The two GB18030 bytes of a character of a run (runs hold two-byte characters only)."""
+    code = _gbk2(ch)
+    if code is None:
+        raise ValueError(f"not a two-byte character in a realignment run: {ch!r}")
+    return code
+
+
+def _stray_end(text: str, units: list[_Unit], last_code: bytes,
+               after: int | None) -> tuple[tuple[str, float] | None, bool]:
+    """How a window reaching the end of the run may complete the lead byte of its last character.
+
+    Returns (stray pair, end_lost): the character and score of the pair the last trail byte forms with
+    a stray ASCII byte right after the run (0x40–0x7E), if it decodes; whether a lost-byte marker follows.
+    """
+    if after is None:
+        return None, False
+    au = units[after]
+    if au.kind == "lost":
+        return None, True
+    if au.kind == "char":
+        ach = text[au.start]
+        if ach.isascii() and 0x40 <= ord(ach) <= 0x7E:
+            ch, score = _decode_pair(last_code[1], ord(ach))
+            if ch is not None:
+                return (ch, score), False
+    return None, False
+
+
+@dataclass
+class _RunScores:
+    """The scores of the one-byte realignments of a run of n two-byte characters.
+
+    pairs[i] is the realigned pair (trail_i, lead_{i+1}); pref_at[i] sums, over the characters before
+    i, the realigned pair's score minus the as-is score, so a window's gain is a difference of prefixes.
+    """
+
+    chars: list[str]
+    asis: list[float]
+    pairs: list[tuple[str | None, float]]
+    pref_at: list[float]
+    pre_lost: bool
+    stray_pair: tuple[str, float] | None
+    end_lost: bool
+
+    @classmethod
+    def of(cls, chars: list[str], pre_lost: bool, stray_pair: tuple[str, float] | None,
+           end_lost: bool) -> _RunScores:
+        """Scores of a run of characters, as they stand and realigned by one byte."""
+        n = len(chars)
+        codes = [_two_bytes(c) for c in chars]
+        asis = [_char_score(c) for c in chars]
+        # d[i]: realigned pair (trail_i, lead_{i+1}) minus the as-is score of char i
+        d = []
+        pairs: list[tuple[str | None, float]] = []
+        for i in range(n - 1):
+            pr = _decode_pair(codes[i][1], codes[i + 1][0])
+            pairs.append(pr)
+            d.append(pr[1] - asis[i])
+        pref_at = [0.0]
+        for i in range(n - 1):
+            pref_at.append(pref_at[-1] + d[i])
+        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost)
+
+    @property
+    def n(self) -> int:
+        """Length of the run."""
+        return len(self.chars)
+
+    def start_value(self, s: int) -> float:
+        """Value of a window starting at s: no loss marker needed right after a lost-byte marker."""
+        return (0.0 if (s == 0 and self.pre_lost) else S_MARK) - self.pref_at[s]
+
+    def end_value(self, e: int) -> tuple[float, bool]:
+        """Value of a window ending at e (exclusive), and whether it consumes the stray byte after the run."""
+        if e == self.n and self.stray_pair is not None:
+            return self.stray_pair[1] - S_STRAY, True
+        if e == self.n and self.end_lost:
+            return 0.0, False
+        return S_MARK, False
+
+    def gain_of(self, s2: int, e2: int) -> float:
+        """Gain of realigning the window [s2, e2) over the text as it stands."""
+        sv2 = self.start_value(s2)
+        return sv2 + self.pref_at[e2 - 1] - self.asis[e2 - 1] + self.end_value(e2)[0]
+
+    def best(self) -> tuple[float, int, int, bool] | None:
+        """(gain, start, end, consumes stray byte) of the best window; ties go to the shorter window."""
+        best: tuple[float, int, int, bool] | None = None
+        best_start_val = -math.inf
+        best_s = 0
+        for e in range(1, self.n + 1):
+            s = e - 1
+            sv = self.start_value(s)
+            if sv >= best_start_val:
+                best_start_val, best_s = sv, s
+            ev, consumes = self.end_value(e)
+            g = best_start_val + self.pref_at[e - 1] - self.asis[e - 1] + ev
+            if best is None or g > best[0] + 1e-9:
+                best = (g, best_s, e, consumes)
+        return best
+
+    def hanzi_between(self, i: int, j: int) -> bool:
+        """Whether moving a window edge from i to j changes any hanzi (as it stands or realigned)."""
+        lo, hi = min(i, j), max(i, j)
+        return any(_is_han(self.chars[t]) or (t < self.n - 1 and (ch := self.pairs[t][0]) is not None
+                                              and _is_han(ch)) for t in range(lo, hi))
+
+
+def _window_out(scores: _RunScores, s_hi: int, e_lo: int, e_hi: int, consumes: bool) -> list[str]:
+    """Decoded pieces of a window whose ambiguous edges are folded into loss markers."""
+    out = [MARK]
+    for i in range(s_hi, e_lo - 1):
+        ch = scores.pairs[i][0]
+        out.append(ch if ch is not None else MARK)
+    if e_lo == e_hi and consumes and scores.stray_pair is not None:
+        out.append(scores.stray_pair[0])
+    else:
+        out.append(MARK)
+    return out
+
+
 def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str],
                  pre_lost: bool, after: int | None) -> _Window | None:
     """Best one-byte realignment window of a run (max gain over the text as it stands).
@@ -458,87 +581,27 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
     folded into the loss marker, since commonness alone cannot place them.
     """
     n = len(idx)
-    codes = [_gbk2(c) for c in chars]
-    asis = [_char_score(c) for c in chars]
-    # d[i]: realigned pair (trail_i, lead_{i+1}) minus the as-is score of char i
-    d = []
-    pairs: list[tuple[str | None, float]] = []
-    for i in range(n - 1):
-        pr = _decode_pair(codes[i][1], codes[i + 1][0])
-        pairs.append(pr)
-        d.append(pr[1] - asis[i])
-    # end of a window at e (exclusive): how the lead byte of the last char is completed
-    stray_pair: tuple[str | None, float] | None = None
-    end_lost = False
-    if after is not None:
-        au = units[after]
-        if au.kind == "lost":
-            end_lost = True
-        elif au.kind == "char":
-            ach = text[au.start]
-            if ach.isascii() and 0x40 <= ord(ach) <= 0x7E:
-                pr = _decode_pair(codes[-1][1], ord(ach))
-                if pr[0] is not None:
-                    stray_pair = pr
-
-    def end_value(e: int) -> tuple[float, bool]:
-        if e == n and stray_pair is not None:
-            return stray_pair[1] - S_STRAY, True
-        if e == n and end_lost:
-            return 0.0, False
-        return S_MARK, False
-
-    best: tuple[float, int, int, bool] | None = None
-    best_start_val = -math.inf
-    best_s = 0
-    pref_at = [0.0]
-    for i in range(n - 1):
-        pref_at.append(pref_at[-1] + d[i])
-    for e in range(1, n + 1):
-        s = e - 1
-        sv = (0.0 if (s == 0 and pre_lost) else S_MARK) - pref_at[s]
-        if sv >= best_start_val:
-            best_start_val, best_s = sv, s
-        ev, consumes = end_value(e)
-        g = best_start_val + pref_at[e - 1] - asis[e - 1] + ev
-        if best is None or g > best[0] + 1e-9:
-            best = (g, best_s, e, consumes)
+    stray_pair, end_lost = _stray_end(text, units, _two_bytes(chars[-1]), after)
+    scores = _RunScores.of(chars, pre_lost, stray_pair, end_lost)
+    best = scores.best()
     if best is None:
         return None
     g, s, e, consumes = best
     if g < min(MIN_SHIFT_GAIN, MIN_SHIFT_GAIN_NEAR_LOST):
         return None
-
-    def gain_of(s2: int, e2: int) -> float:
-        sv2 = (0.0 if (s2 == 0 and pre_lost) else S_MARK) - pref_at[s2]
-        return sv2 + pref_at[e2 - 1] - asis[e2 - 1] + end_value(e2)[0]
-
-    def hanzi_between(i: int, j: int) -> bool:
-        # does moving an edge from i to j change any hanzi (as it stands or realigned)?
-        lo, hi = min(i, j), max(i, j)
-        return any(_is_han(chars[t]) or (t < n - 1 and pairs[t][0] is not None
-                                         and _is_han(pairs[t][0])) for t in range(lo, hi))
-
     # Edges whose alternatives score almost as well are ambiguous: the characters between the
     # near-optimal edges are covered by the span but replaced by the loss marker in the repair.
-    s_alts = [(s2, gain_of(s2, e)) for s2 in range(e) if s2 != s and hanzi_between(s2, s)]
-    e_alts = [(e2, gain_of(s, e2)) for e2 in range(s + 1, n + 1)
-              if e2 != e and hanzi_between(e2 - 1, e - 1)]
+    s_alts = [(s2, scores.gain_of(s2, e)) for s2 in range(e) if s2 != s and scores.hanzi_between(s2, s)]
+    e_alts = [(e2, scores.gain_of(s, e2)) for e2 in range(s + 1, n + 1)
+              if e2 != e and scores.hanzi_between(e2 - 1, e - 1)]
     s_amb = [s] + [s2 for s2, g2 in s_alts if g2 >= g - TIE_TOLERANCE]
     e_amb = [e] + [e2 for e2, g2 in e_alts if g2 >= g - TIE_TOLERANCE]
     rivals = [g2 for _, g2 in s_alts + e_alts if g2 < g - TIE_TOLERANCE]
     margin = g - max(rivals) if rivals else math.inf
     s_lo, s_hi = min(s_amb), max(s_amb)
     e_lo, e_hi = min(e_amb), max(e_amb)
-    out = [MARK]
-    for i in range(s_hi, e_lo - 1):
-        ch = pairs[i][0]
-        out.append(ch if ch is not None else MARK)
-    if e_lo == e_hi and consumes:
-        out.append(stray_pair[0])
-    else:
-        out.append(MARK)
-    last = after if (e_hi == n and end_value(n)[1]) else idx[e_hi - 1]
+    out = _window_out(scores, s_hi, e_lo, e_hi, consumes)
+    last = after if (after is not None and e_hi == n and scores.end_value(n)[1]) else idx[e_hi - 1]
     touches = (s_lo == 0 and pre_lost) or (e_hi == n and end_lost)
     return _Window(idx[s_lo], last, g, out, margin, touches)
 
@@ -682,7 +745,7 @@ def _regions(text: str) -> list[tuple[int, int]]:
             out[-1][1] = hi
         else:
             out.append([lo, hi])
-    res = []
+    res: list[tuple[int, int]] = []
     for lo, hi in out:
         # cut where a run of two-byte characters is interrupted anyway (space, ASCII, line end)
         j = lo
@@ -709,22 +772,49 @@ def find_corrupt_spans(text: str) -> list[CorruptSpan]:
     return spans
 
 
-def _analyse(text: str) -> list[CorruptSpan]:
-    """Full analysis of one slice: signals, realignment windows, clusters, repairs."""
-    if not text:
-        return []
-    units = _units(text)
-    n = len(units)
-    # content position of each unit (annotations do not count for gaps)
+#: A signal or a realignment window: (first unit, last unit, weight, reason, window or None).
+_Item = tuple[int, int, float, str, _Window | None]
+
+#: Order in which the reasons of a span are listed.
+_REASON_ORDER = ["lost-byte", "replacement-char", "orphan-pinyin", "symbol-run", "rare-chars",
+                 "stray-ascii", "byte-shift"]
+
+
+@dataclass
+class _Cluster:
+    """Signals and windows at most MERGE_GAP content units apart, with their total weight."""
+
+    first: int
+    last: int
+    weight: float
+    items: list[_Item]
+
+
+@dataclass
+class _Range:
+    """The characters [start, end) of one or more overlapping clusters, with what they found."""
+
+    start: int
+    end: int
+    damaged: set[int]
+    wins: list[_Window]
+    reasons: set[str]
+
+
+def _content_positions(units: list[_Unit]) -> list[int]:
+    """Content position of each unit (annotations do not count for gaps)."""
     pos = []
     c = 0
     for u in units:
         pos.append(c)
         if u.kind != "annot":
             c += 1
+    return pos
 
-    # items: (first unit, last unit, weight, reason, window or None)
-    items: list[tuple[int, int, float, str, _Window | None]] = []
+
+def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
+    """The units that are signals of damage on their own (a lost byte, a rare character …), with their weight."""
+    items: list[_Item] = []
     for k, u in enumerate(units):
         if u.kind == "lost":
             w, r = _lost_weight(text, units, k)
@@ -734,10 +824,16 @@ def _analyse(text: str) -> list[CorruptSpan]:
             continue
         if w > 0:
             items.append((k, k, w, r, None))
+    return items
+
+
+def _window_items(text: str, units: list[_Unit], signals: list[_Item]) -> list[_Item]:
+    """Realignment windows of the runs near a signal, weighted by their gain (a span alone at SHIFT_DETECT_GAIN)."""
     near: list[int] = []
-    hot = {it[0] for it in items}
-    for k in range(n):
+    hot = {it[0] for it in signals}
+    for k in range(len(units)):
         near.append((near[-1] if near else 0) + (k in hot))
+    items: list[_Item] = []
     for win in _runs(text, units, near):
         if win.gain >= SHIFT_DETECT_GAIN:
             w = SPAN_MIN_WEIGHT
@@ -746,107 +842,148 @@ def _analyse(text: str) -> list[CorruptSpan]:
         else:
             w = 0.0
         items.append((win.first, win.last, w, "byte-shift", win))
-    items.sort(key=lambda t: (t[0], t[1]))
+    return items
 
-    clusters: list[list] = []
+
+def _clusters(items: list[_Item], pos: list[int]) -> list[_Cluster]:
+    """Clusters of the sorted items at most MERGE_GAP content units apart that reach SPAN_MIN_WEIGHT."""
+    clusters: list[_Cluster] = []
     for it in items:
-        if clusters and pos[it[0]] - pos[clusters[-1][1]] - 1 <= MERGE_GAP:
+        if clusters and pos[it[0]] - pos[clusters[-1].last] - 1 <= MERGE_GAP:
             cl = clusters[-1]
-            cl[1] = max(cl[1], it[1])
-            cl[2] += it[2]
-            cl[3].append(it)
+            cl.last = max(cl.last, it[1])
+            cl.weight += it[2]
+            cl.items.append(it)
         else:
-            clusters.append([it[0], it[1], it[2], [it]])
-    clusters = [cl for cl in clusters if cl[2] >= SPAN_MIN_WEIGHT]
+            clusters.append(_Cluster(it[0], it[1], it[2], [it]))
+    return [cl for cl in clusters if cl.weight >= SPAN_MIN_WEIGHT]
 
-    # character ranges, damaged digits, merge overlaps
-    ranges: list[list] = []
-    for first, last, _w, its in clusters:
-        a, b = units[first].start, units[last].end
-        damaged: set[int] = set()
-        for k in range(first, last + 1):
-            u = units[k]
-            if u.kind != "lost":
-                continue
-            # Only a `?` can have eaten a neighbouring digit byte (the decoder swallowed the pair
-            # lead+ASCII, as in 才?000); U+FFFD decoders put the ASCII byte back, digits survive.
-            marks = [i for i in range(u.start, u.end) if text[i] == "?"]
-            if not marks:
-                continue
-            hit: list[int] = []
-            if not u.orphan:
-                hit += _digit_run(text, u.end, +1)
-            hit += _digit_run(text, u.start - 1, -1)
-            # a `?` that swallowed a byte pair before a measure word most likely ate a digit
-            # (受援?縣); U+FFFD stands for one byte only, the digit would still be visible
-            nxt = u.end
-            ate_digit = (not u.orphan and "?" in text[u.start:u.end] and nxt < len(text)
-                         and text[nxt] in _MEASURE)
-            if hit or ate_digit:
-                damaged.update(marks)
-                damaged.update(hit)
+
+def _damaged_digits(text: str, units: list[_Unit], first: int, last: int) -> set[int]:
+    """Offsets of the `?` markers of units first..last that may have eaten a digit, and of the digits next to them."""
+    damaged: set[int] = set()
+    for k in range(first, last + 1):
+        u = units[k]
+        if u.kind != "lost":
+            continue
+        # Only a `?` can have eaten a neighbouring digit byte (the decoder swallowed the pair
+        # lead+ASCII, as in 才?000); U+FFFD decoders put the ASCII byte back, digits survive.
+        marks = [i for i in range(u.start, u.end) if text[i] == "?"]
+        if not marks:
+            continue
+        hit: list[int] = []
+        if not u.orphan:
+            hit += _digit_run(text, u.end, +1)
+        hit += _digit_run(text, u.start - 1, -1)
+        # a `?` that swallowed a byte pair before a measure word most likely ate a digit
+        # (受援?縣); U+FFFD stands for one byte only, the digit would still be visible
+        nxt = u.end
+        ate_digit = (not u.orphan and "?" in text[u.start:u.end] and nxt < len(text)
+                     and text[nxt] in _MEASURE)
+        if hit or ate_digit:
+            damaged.update(marks)
+            damaged.update(hit)
+    return damaged
+
+
+def _ranges(text: str, units: list[_Unit], clusters: list[_Cluster]) -> list[_Range]:
+    """Character ranges of the clusters, widened to their damaged digits, overlapping ones merged."""
+    ranges: list[_Range] = []
+    for cl in clusters:
+        a, b = units[cl.first].start, units[cl.last].end
+        damaged = _damaged_digits(text, units, cl.first, cl.last)
         if damaged:
             a, b = min(a, min(damaged)), max(b, max(damaged) + 1)
-        wins = [it[4] for it in its if it[4] is not None]
-        reasons = {it[3] for it in its if it[3]}
-        if ranges and a < ranges[-1][1]:
+        wins = [it[4] for it in cl.items if it[4] is not None]
+        reasons = {it[3] for it in cl.items if it[3]}
+        if ranges and a < ranges[-1].end:
             r = ranges[-1]
-            r[1] = max(r[1], b)
-            r[2] |= damaged
-            r[3] += wins
-            r[4] |= reasons
+            r.end = max(r.end, b)
+            r.damaged |= damaged
+            r.wins += wins
+            r.reasons |= reasons
         else:
-            ranges.append([a, b, damaged, wins, reasons])
+            ranges.append(_Range(a, b, damaged, wins, reasons))
+    return ranges
 
-    order = ["lost-byte", "replacement-char", "orphan-pinyin", "symbol-run", "rare-chars",
-             "stray-ascii", "byte-shift"]
-    spans: list[CorruptSpan] = []
+
+class _Stitched(NamedTuple):
+    """A range's text with its realignment windows substituted, and what the windows scored."""
+
+    pieces: list[str]
+    gain: float
+    margin: float
+    realigned: str
+    used: bool
+
+
+def _stitch(text: str, units: list[_Unit], start_of: dict[int, int], rng: _Range) -> _Stitched:
+    """The pieces of a range: each window's decoded output where a window starts, else the unit as it stands."""
+    n = len(units)
+    by_first = {units[w.first].start: w for w in rng.wins}
+    pieces: list[str] = []
+    gain = 0.0
+    margin = math.inf
+    realigned = ""
+    used = False
+    k = start_of.get(rng.start, 0)
+    while k < n and units[k].start < rng.end:
+        u = units[k]
+        w = by_first.get(u.start)
+        if w is not None:
+            pieces.extend(w.out)
+            gain += w.gain
+            margin = min(margin, w.margin)
+            realigned += w.realigned
+            used = True
+            k = w.last + 1
+            continue
+        if u.kind == "lost":
+            pieces.append(MARK)
+        elif u.kind == "char":
+            pieces.append(text[u.start])
+        k += 1
+    return _Stitched(pieces, gain, margin, realigned, used)
+
+
+def _range_span(text: str, units: list[_Unit], start_of: dict[int, int], rng: _Range) -> CorruptSpan:
+    """The corrupt span of a range, with its repair candidate and the confidence that decides its acceptance."""
+    a, b = rng.start, rng.end
+    st = _stitch(text, units, start_of, rng)
+    cand = _collapse_marks(_t2s("".join(st.pieces)))
+    # U+FFFD markers come from decoders that mark every undecodable pair; with `?` markers
+    # (or none) a silently dropped pair cannot be excluded.
+    prior = 0.0 if "\ufffd" in text[a:b] else UDA_DROP_PRIOR
+    conf = candidate_confidence(cand, st.gain, st.margin, st.realigned, prior) if st.used else 0.0
+    # (full-width digits inside a realigned stretch are garbage, not figures)
+    digits_in = re.findall(r"[0-9]", text[a:b])
+    if re.findall(r"[0-9]", cand) != digits_in:
+        conf = 0.0          # never invent (or drop) a digit
+    if MARK not in cand and st.used:
+        conf = 0.0          # a realignment always loses at least one byte
+    accepted = conf >= ACCEPT_CONFIDENCE
+    return CorruptSpan(
+        start=a, end=b, text=text[a:b],
+        reason=";".join(r for r in _REASON_ORDER if r in rng.reasons),
+        repair=cand if accepted else None,
+        confidence=conf if accepted else 0.0,
+        candidate=cand,
+        damaged=tuple(sorted(rng.damaged)),
+    )
+
+
+def _analyse(text: str) -> list[CorruptSpan]:
+    """Full analysis of one slice: signals, realignment windows, clusters, repairs."""
+    if not text:
+        return []
+    units = _units(text)
+    pos = _content_positions(units)
+    signals = _signal_items(text, units)
+    items = signals + _window_items(text, units, signals)
+    items.sort(key=lambda t: (t[0], t[1]))
+    ranges = _ranges(text, units, _clusters(items, pos))
     start_of = {u.start: k for k, u in enumerate(units)}
-    for a, b, damaged, wins, reasons in ranges:
-        by_first = {units[w.first].start: w for w in wins}
-        pieces: list[str] = []
-        gain = 0.0
-        margin = math.inf
-        realigned = ""
-        used = False
-        k = start_of.get(a, 0)
-        while k < n and units[k].start < b:
-            u = units[k]
-            w = by_first.get(u.start)
-            if w is not None:
-                pieces.extend(w.out)
-                gain += w.gain
-                margin = min(margin, w.margin)
-                realigned += w.realigned
-                used = True
-                k = w.last + 1
-                continue
-            if u.kind == "lost":
-                pieces.append(MARK)
-            elif u.kind == "char":
-                pieces.append(text[u.start])
-            k += 1
-        cand = _collapse_marks(_t2s("".join(pieces)))
-        # U+FFFD markers come from decoders that mark every undecodable pair; with `?` markers
-        # (or none) a silently dropped pair cannot be excluded.
-        prior = 0.0 if "\ufffd" in text[a:b] else UDA_DROP_PRIOR
-        conf = candidate_confidence(cand, gain, margin, realigned, prior) if used else 0.0
-        # (full-width digits inside a realigned stretch are garbage, not figures)
-        digits_in = re.findall(r"[0-9]", text[a:b])
-        if re.findall(r"[0-9]", cand) != digits_in:
-            conf = 0.0          # never invent (or drop) a digit
-        if MARK not in cand and used:
-            conf = 0.0          # a realignment always loses at least one byte
-        accepted = conf >= ACCEPT_CONFIDENCE
-        spans.append(CorruptSpan(
-            start=a, end=b, text=text[a:b],
-            reason=";".join(r for r in order if r in reasons),
-            repair=cand if accepted else None,
-            confidence=conf if accepted else 0.0,
-            candidate=cand,
-            damaged=tuple(sorted(damaged)),
-        ))
-    return spans
+    return [_range_span(text, units, start_of, rng) for rng in ranges]
 
 
 def apply_repairs(text: str, spans: list[CorruptSpan] | None = None) -> str:

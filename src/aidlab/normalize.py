@@ -62,7 +62,7 @@ _SENTENCE_END = re.compile(r"[。！？；!;…]+[”’」』)）]*|\?(?= {2,})
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split a clean text into sentences with offsets; whitespace around them is excluded."""
-    out = []
+    out: list[Sentence] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.end() if m.group().strip() else m.start()

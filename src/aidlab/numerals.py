@@ -79,6 +79,45 @@ def _power(unit_value: int) -> int:
     return len(str(unit_value)) - 1
 
 
+def _section_term(s: str, i: int, at_start: bool, terms: list[tuple[int, int]],
+                  zero_pending: bool) -> tuple[int, int, int]:
+    """(digit, power of ten, next index) of the term of a section starting at s[i], a non-zero character.
+
+    A digit takes the power of the small unit after it; a lone final digit right after 百/千 counts
+    in the next place down ('一百五' = 150); a unit without digit is allowed only at the very start.
+    """
+    n = len(s)
+    c = s[i]
+    if c in CN_DIGITS:
+        d = CN_DIGITS[c]
+        if i + 1 < n and s[i + 1] in _SMALL_UNITS:
+            return d, _power(_SMALL_UNITS[s[i + 1]]), i + 2
+        if i != n - 1:
+            raise ValueError(f"two digits in a row in Chinese numeral {s!r}")
+        if c in _LIANG and not (at_start and n == 1):
+            raise ValueError(f"两 cannot be a final digit in {s!r}")
+        # '一百五' = 150: a lone final digit right after 百/千 counts in the next place down
+        if terms and not zero_pending and terms[-1][1] >= 2:
+            return d, terms[-1][1] - 1, i + 1
+        return d, 0, i + 1
+    if c in _SMALL_UNITS:
+        if not (i == 0 and at_start):
+            raise ValueError(f"unit without digit inside Chinese numeral {s!r}")
+        return 1, _power(_SMALL_UNITS[c]), i + 1  # '十二' = 12, '千' = 1000
+    raise ValueError(f"not a Chinese numeral: {s!r}")
+
+
+def _check_place(s: str, terms: list[tuple[int, int]], p: int, zero_pending: bool) -> None:
+    """Raise unless a term of power p may follow `terms`: the next place down, or a skipped place after 零."""
+    if not terms:
+        return
+    gap = terms[-1][1] - p
+    if zero_pending and gap < 2:
+        raise ValueError(f"零 without a skipped place in {s!r}")
+    if not zero_pending and gap != 1:
+        raise ValueError(f"skipped place without 零 in {s!r}")
+
+
 def _parse_section(s: str, at_start: bool) -> int:
     """Value of a numeral below 10**4 (digits with 十百千 only), strictly validated."""
     terms: list[tuple[int, int]] = []  # (digit, power of ten)
@@ -89,42 +128,14 @@ def _parse_section(s: str, at_start: bool) -> int:
             return 0
         raise ValueError(f"misplaced zero in Chinese numeral {s!r}")
     while i < n:
-        c = s[i]
-        if c in _ZEROS:
+        if s[i] in _ZEROS:
             if not terms or zero_pending:
                 raise ValueError(f"misplaced zero in Chinese numeral {s!r}")
             zero_pending = True
             i += 1
             continue
-        if c in CN_DIGITS:
-            d = CN_DIGITS[c]
-            if i + 1 < n and s[i + 1] in _SMALL_UNITS:
-                p = _power(_SMALL_UNITS[s[i + 1]])
-                i += 2
-            else:
-                if i != n - 1:
-                    raise ValueError(f"two digits in a row in Chinese numeral {s!r}")
-                if c in _LIANG and not (at_start and n == 1):
-                    raise ValueError(f"两 cannot be a final digit in {s!r}")
-                # '一百五' = 150: a lone final digit right after 百/千 counts in the next place down
-                if terms and not zero_pending and terms[-1][1] >= 2:
-                    p = terms[-1][1] - 1
-                else:
-                    p = 0
-                i += 1
-        elif c in _SMALL_UNITS:
-            if not (i == 0 and at_start):
-                raise ValueError(f"unit without digit inside Chinese numeral {s!r}")
-            d, p = 1, _power(_SMALL_UNITS[c])  # '十二' = 12, '千' = 1000
-            i += 1
-        else:
-            raise ValueError(f"not a Chinese numeral: {s!r}")
-        if terms:
-            gap = terms[-1][1] - p
-            if zero_pending and gap < 2:
-                raise ValueError(f"零 without a skipped place in {s!r}")
-            if not zero_pending and gap != 1:
-                raise ValueError(f"skipped place without 零 in {s!r}")
+        d, p, i = _section_term(s, i, at_start, terms, zero_pending)
+        _check_place(s, terms, p, zero_pending)
         terms.append((d, p))
         zero_pending = False
     if zero_pending:
@@ -292,6 +303,120 @@ def _single(s: str) -> tuple[Fraction, str, int] | None:
     return None
 
 
+def _read_single(s: str) -> Numeral | None:
+    """Rules 1–3: an Arabic number, a strict Chinese numeral or a Chinese decimal; None when it is none of them."""
+    one = _single(s)
+    if one is None:
+        return None
+    value, figure, scale = one
+    form = "arabic" if s[0].isdigit() else ("chinese_decimal" if "点" in s else "chinese")
+    return Numeral(form, value, value, figure, scale)
+
+
+def _read_percent_words(s: str) -> Numeral | None:
+    """Rule 4: 百分之 / 千分之 + a number, its figure the Arabic number it spells; None when it does not start so."""
+    if not (s.startswith(("百分之", "千分之")) and len(s) > 3):
+        return None
+    one = _single(s[3:])
+    if one is None:
+        return _unread(f"{s[:3]} without a number after it: {s!r}")
+    value, figure, scale = one
+    if scale != 1:
+        return _unread(f"a multiplier inside {s[:3]}: {s!r}")
+    if not figure[0].isdigit():
+        figure = str(parse_chinese_numeral(figure))
+    return Numeral("percent_words" if s[0] == "百" else "per_mille_words", value, value, figure)
+
+
+def _read_fraction(s: str) -> Numeral | None:
+    """Rule 5: A分之B of Chinese numerals, the exact ratio B/A × 100 %; None without 分之."""
+    if "分之" not in s:
+        return None
+    den_s, _, num_s = s.partition("分之")
+    try:
+        den, num = parse_chinese_numeral(den_s), parse_chinese_numeral(num_s)
+    except ValueError:
+        return _unread(f"not a fraction A分之B of numerals: {s!r}")
+    if den < 1:
+        return _unread(f"zero denominator: {s!r}")
+    ratio = Fraction(num, den) * 100
+    return Numeral("fraction", ratio, ratio)
+
+
+def _read_range(s: str) -> Numeral | None:
+    """Rule 6: two numbers joined by a range connector (至 到 - – — ~ ～ 〜); None when s is no such pair."""
+    m = _RANGE.fullmatch(s)
+    if not m:
+        return None
+    first, second = _single(m["a"]), _single(m["b"])
+    if first is None or second is None:
+        return _unread(f"a range end is no number: {s!r}")
+    low, high = first[0], second[0]
+    fixed = bool(m["amult"]) or low >= high
+    if m["amult"]:
+        low *= _MULT_WORD[m["amult"]]
+    # whether the low end is above the high end is decided once a multiplier after the range is known
+    return Numeral("range", low, high, low_fixed=fixed)
+
+
+def _read_adjacent(s: str) -> Numeral | None:
+    """Rule 7: two neighbouring digits (四五, 三四十, 十七八) or the idiom 三五; None when the pair is no approximation."""
+    m = _ADJACENT.fullmatch(s)
+    if not m:
+        return None
+    d1, d2 = _DIGIT_VALUE[m["a"]], _DIGIT_VALUE[m["b"]]
+    try:
+        tens = parse_chinese_numeral(m["head"]) if m["head"] else 0
+    except ValueError:
+        return _unread(f"not a numeral before the approximation: {s!r}")
+    tail = m["tail"] or ""
+    if not (d2 == d1 + 1 or ((d1, d2) == (3, 5) and not tens and not tail)):  # 十三五 is a plan's name
+        return None
+    if tail in ("十", "百", "千"):
+        if tens:
+            return _unread(f"tens before an approximation of {tail}: {s!r}")
+        place, times = MAGNITUDES[tail], 1
+    else:
+        place, times = 1, (MAGNITUDES[tail] if tail else 1)
+    return Numeral("adjacent", Fraction((tens + d1 * place) * times), Fraction((tens + d2 * place) * times))
+
+
+def _read_few(s: str) -> Numeral | None:
+    """Rule 8: 几 as one digit (几十, 十几, 二十几万); None when 几 does not stand in such a place."""
+    m = _FEW.fullmatch(s)
+    if not (m and (m["tail"] == "" or m["tail"] in MAGNITUDES)):
+        return None
+    tail = MAGNITUDES.get(m["tail"], 1)
+    if not m["head"]:
+        if not m["tail"]:
+            return _unread("几 alone is an indefinite 'a few'")
+        return Numeral("few", Fraction(2 * tail), Fraction(9 * tail))
+    if not (m["head"][-1] in "十百千" and (m["tail"] == "" or m["tail"] in _BIG_TAILS)):
+        return None
+    try:
+        lead = parse_chinese_numeral(m["head"])
+    except ValueError:
+        return _unread(f"not a numeral before 几: {s!r}")
+    step = _SMALL_UNITS[m["head"][-1]] // 10
+    return Numeral("few", Fraction((lead + step) * tail), Fraction((lead + 9 * step) * tail))
+
+
+def _read_digits(s: str) -> Numeral | None:
+    """Rule 9: plain digits written one by one (一零零, 二〇二三); None when s is not only plain digits."""
+    if not (len(s) >= 2 and all(c in _PLAIN for c in s)):
+        return None
+    if s[0] in _ZEROS:
+        return _unread(f"digits written one by one start with zero: {s!r}")
+    if len(s) >= 3 or any(c in _ZEROS for c in s):
+        spelled = int("".join(str(CN_DIGITS[c]) for c in s))
+        return Numeral("digits", Fraction(spelled), Fraction(spelled), str(spelled))
+    return _unread(f"two digits that are neither neighbours nor a number: {s!r}")
+
+
+#: The rules of :func:`read_numeral`, in the order they are tried: each returns None when it does not apply.
+_RULES = (_read_single, _read_percent_words, _read_fraction, _read_range, _read_adjacent, _read_few, _read_digits)
+
+
 def read_numeral(s: str) -> Numeral:
     """Read any written quantity of running text exactly; never raises (an unreadable string is form `unread`).
 
@@ -337,77 +462,8 @@ def read_numeral(s: str) -> Numeral:
     """
     if not isinstance(s, str) or not s:
         return _unread("empty")
-    one = _single(s)
-    if one is not None:
-        value, figure, scale = one
-        form = "arabic" if s[0].isdigit() else ("chinese_decimal" if "点" in s else "chinese")
-        return Numeral(form, value, value, figure, scale)
-    if s.startswith(("百分之", "千分之")) and len(s) > 3:
-        one = _single(s[3:])
-        if one is None:
-            return _unread(f"{s[:3]} without a number after it: {s!r}")
-        value, figure, scale = one
-        if scale != 1:
-            return _unread(f"a multiplier inside {s[:3]}: {s!r}")
-        if not figure[0].isdigit():
-            figure = str(parse_chinese_numeral(figure))
-        return Numeral("percent_words" if s[0] == "百" else "per_mille_words", value, value, figure)
-    if "分之" in s:
-        den_s, _, num_s = s.partition("分之")
-        try:
-            den, num = parse_chinese_numeral(den_s), parse_chinese_numeral(num_s)
-        except ValueError:
-            return _unread(f"not a fraction A分之B of numerals: {s!r}")
-        if den < 1:
-            return _unread(f"zero denominator: {s!r}")
-        ratio = Fraction(num, den) * 100
-        return Numeral("fraction", ratio, ratio)
-    m = _RANGE.fullmatch(s)
-    if m:
-        first, second = _single(m["a"]), _single(m["b"])
-        if first is None or second is None:
-            return _unread(f"a range end is no number: {s!r}")
-        low, high = first[0], second[0]
-        fixed = bool(m["amult"]) or low >= high
-        if m["amult"]:
-            low *= _MULT_WORD[m["amult"]]
-        # whether the low end is above the high end is decided once a multiplier after the range is known
-        return Numeral("range", low, high, low_fixed=fixed)
-    m = _ADJACENT.fullmatch(s)
-    if m:
-        d1, d2 = _DIGIT_VALUE[m["a"]], _DIGIT_VALUE[m["b"]]
-        try:
-            tens = parse_chinese_numeral(m["head"]) if m["head"] else 0
-        except ValueError:
-            return _unread(f"not a numeral before the approximation: {s!r}")
-        tail = m["tail"] or ""
-        if d2 == d1 + 1 or ((d1, d2) == (3, 5) and not tens and not tail):  # 十三五 is a plan's name
-            if tail in ("十", "百", "千"):
-                if tens:
-                    return _unread(f"tens before an approximation of {tail}: {s!r}")
-                place, times = MAGNITUDES[tail], 1
-            else:
-                place, times = 1, (MAGNITUDES[tail] if tail else 1)
-            return Numeral("adjacent", Fraction((tens + d1 * place) * times), Fraction((tens + d2 * place) * times))
-    m = _FEW.fullmatch(s)
-    if m and (m["tail"] == "" or m["tail"] in MAGNITUDES):
-        tail = MAGNITUDES.get(m["tail"], 1)
-        if not m["head"]:
-            if not m["tail"]:
-                return _unread("几 alone is an indefinite 'a few'")
-            return Numeral("few", Fraction(2 * tail), Fraction(9 * tail))
-        if m["head"][-1] in "十百千" and (m["tail"] == "" or m["tail"] in _BIG_TAILS):
-            try:
-                lead = parse_chinese_numeral(m["head"])
-            except ValueError:
-                return _unread(f"not a numeral before 几: {s!r}")
-            step = _SMALL_UNITS[m["head"][-1]] // 10
-            return Numeral("few", Fraction((lead + step) * tail), Fraction((lead + 9 * step) * tail))
-    if len(s) >= 2 and all(c in _PLAIN for c in s):
-        if s[0] in _ZEROS:
-            return _unread(f"digits written one by one start with zero: {s!r}")
-        if len(s) >= 3 or any(c in _ZEROS for c in s):
-            spelled = int("".join(str(CN_DIGITS[c]) for c in s))
-            return Numeral("digits", Fraction(spelled), Fraction(spelled), str(spelled))
-        return _unread(f"two digits that are neither neighbours nor a number: {s!r}")
+    for rule in _RULES:
+        num = rule(s)
+        if num is not None:
+            return num
     return _unread(f"no rule reads {s!r}")

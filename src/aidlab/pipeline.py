@@ -28,6 +28,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -158,7 +159,7 @@ def process_page(task: PageTask, keep_doc: bool = False) -> PageRows:
         if task.sha256 is not None and loaded.sha256 != task.sha256:
             raise SeedIntegrityError(f"{task.path}: the file changed while the run was reading it "
                                      f"(sha256 {loaded.sha256[:12]}… instead of {task.sha256[:12]}…)")
-        if not loaded.usable:
+        if not loaded.usable or loaded.text is None:  # a usable document always has its text
             return PageRows(task.doc_id, task.path, _problem_document(
                 task.doc_id, loaded.encoding, checksum, task.curated, loaded.problem or "unusable"),
                 problem=loaded.problem)
@@ -352,11 +353,11 @@ def plan_pages(paths: str | Path | Iterable[str | Path], steps: str = "checks",
     for path, folder in files:
         owner = folder if folder is not None else path.parent
         if owner not in manifests:
-            manifests[owner] = read_manifest(owner)
-            if manifests[owner] is not None:
+            found = manifests[owner] = read_manifest(owner)
+            if found is not None:
                 if folder is not None:
-                    check_listed_files_exist(owner, manifests[owner])
-                listed[owner] = dict(zip(manifests[owner]["file"], manifests[owner]["sha256"].str.strip().str.lower()))
+                    check_listed_files_exist(owner, found)
+                listed[owner] = dict(zip(found["file"], found["sha256"].str.strip().str.lower()))
         manifest = manifests[owner]
         expected = listed.get(owner, {}).get(path.name)
         sha = None
@@ -444,9 +445,9 @@ class TableSink:
         self.columns = TABLE_DICTIONARIES[name]
         self.csv_path = folder / f"{name}.csv" if csv_out else None
         self.parquet_path = folder / f"{name}.parquet" if parquet_out else None
-        self._csv = None
-        self._parquet = None
-        self._schema = None
+        self._csv: TextIO | None = None
+        self._parquet: Any = None  # a pyarrow.parquet.ParquetWriter once the first rows arrive
+        self._schema: Any = None
         self._dtypes: dict | None = None
         self._first: pd.DataFrame | None = None
         self.rows = 0
@@ -518,6 +519,43 @@ class StreamSummary:
 CROSS_DOCUMENT_DROP = ("raw_text",)
 
 
+def _stream_tasks(paths: str | Path | Iterable[str | Path], steps: str, tasks: list[PageTask] | None,
+                  dask: str | None, max_bytes: int) -> list[PageTask]:
+    """The pages to process (planned from `paths` unless given) with their steps; absolute paths for Dask."""
+    if tasks is None:
+        tasks = plan_pages(paths, steps, max_bytes=max_bytes)
+    else:
+        tasks = [replace(t, steps=steps) for t in tasks]
+    if dask is not None:  # workers elsewhere read the pages by absolute path (same mount on every machine)
+        tasks = [replace(t, path=os.path.abspath(t.path)) for t in tasks]
+    return tasks
+
+
+def _take_page(page: PageRows, summary: StreamSummary, signatures: dict[str, bytes | None],
+               texts_folder: Path | None) -> None:
+    """Book one processed page: warn of and record its problem, keep its signature, write its clean text
+    into `texts_folder/clean/` when texts are wanted."""
+    _warn_problem(page)
+    if page.problem:
+        summary.problems.append((page.path, page.problem))
+    signatures[page.doc_id] = page.signature
+    if texts_folder is not None and page.text is not None:
+        with open(texts_folder / "clean" / f"{page.doc_id}.txt", "w", encoding="utf-8", newline="") as fh:
+            fh.write(page.text + "\n")
+
+
+def _write_cross_document_checks(folder: Path, pending: Path, documents: pd.DataFrame, numbering: CheckNumbering,
+                                 summary: StreamSummary, sink: TableSink) -> None:
+    """Run the cross-document checks key block by key block over the claims Parquet file and write them."""
+    usable = documents[documents["usable"].astype(bool)]
+    with system_arrow_pool():
+        for claims in key_blocks(folder / "claims.parquet", pending):
+            frame = numbering.frame([c.row() for c in crossdoc.cross_document_checks(claims, usable)])
+            summary.verdicts.update(frame["verdict"])
+            sink.write(frame)
+            del claims, frame
+
+
 def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
            csv_tables: Iterable[str] = (), parquet_tables: Iterable[str] = (), texts: bool = False,
            workers: int = 1, dask: str | None = None, progress: Callable[[int, int, str], None] | None = None,
@@ -541,12 +579,7 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
     need_checks = "checks" in wanted
     need_claims = need_checks or "claims" in wanted
     steps = "checks" if need_checks else ("claims" if need_claims else "clean")
-    if tasks is None:
-        tasks = plan_pages(paths, steps, max_bytes=max_bytes)
-    else:
-        tasks = [replace(t, steps=steps) for t in tasks]
-    if dask is not None:  # workers elsewhere read the pages by absolute path (same mount on every machine)
-        tasks = [replace(t, path=os.path.abspath(t.path)) for t in tasks]
+    tasks = _stream_tasks(paths, steps, tasks, dask, max_bytes)
     scratch = set()
     if need_checks and "claims" not in parquet_tables:
         parquet_tables.add("claims")
@@ -566,13 +599,7 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         with chunk_mapper(workers, dask) as mapper:
             for pages in mapper(_chunks(tasks, chunk_pages)):
                 for page in pages:
-                    _warn_problem(page)
-                    if page.problem:
-                        summary.problems.append((page.path, page.problem))
-                    signatures[page.doc_id] = page.signature
-                    if texts and page.text is not None:
-                        with open(folder / "clean" / f"{page.doc_id}.txt", "w", encoding="utf-8", newline="") as fh:
-                            fh.write(page.text + "\n")
+                    _take_page(page, summary, signatures, folder if texts else None)
                 frames = chunk_frames(pages, numbering)
                 pending_sink.write(frames["documents"])
                 for name, sink in sinks.items():
@@ -590,13 +617,7 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         documents, _ = cross_page(pd.DataFrame(columns=list(CLAIMS_COLUMNS)), documents, signatures)  # groups only
         if need_checks:
             sinks["claims"].close()
-            usable = documents[documents["usable"].astype(bool)]
-            with system_arrow_pool():
-                for claims in key_blocks(folder / "claims.parquet", pending):
-                    frame = numbering.frame([c.row() for c in crossdoc.cross_document_checks(claims, usable)])
-                    summary.verdicts.update(frame["verdict"])
-                    sinks["checks"].write(frame)
-                    del claims, frame
+            _write_cross_document_checks(folder, pending, documents, numbering, summary, sinks["checks"])
         if "documents" in csv_tables | parquet_tables:
             sinks["documents"] = TableSink(folder, "documents", csv_out="documents" in csv_tables,
                                            parquet_out="documents" in parquet_tables)

@@ -114,7 +114,8 @@ def _overlaps(span: tuple[Fraction, Fraction | None], b: Bounds) -> bool:
 
 def _sum_bounds(bounds: Iterable[Bounds]) -> tuple[Fraction, Fraction | None]:
     """[sum of lows, sum of highs] (None high when any part is unbounded)."""
-    lo, hi = Fraction(0), Fraction(0)
+    lo = Fraction(0)
+    hi: Fraction | None = Fraction(0)
     for b in bounds:
         lo += _lo(b)
         h = _hi(b)
@@ -428,71 +429,89 @@ def _enumerated_items(subject: str) -> list[str]:
     return m.group(1).split("、") if m else []
 
 
+def _parts_after_qizhong(page: _Page, ti: int) -> list[dict]:
+    """Parts after 其中 in the total's own sentence (其中 itself says they belong to the total)."""
+    recs = page.recs
+    parts: list[dict] = []
+    markers = page.marks(ti)[0]
+    if not (markers and markers[-1] >= page.pos[ti]):
+        return parts
+    members = page.sentence(int(recs[ti]["sentence_no"]))
+    for j in members[page.rank[ti] + 1:page.rank[ti] + 1 + MAX_SCAN]:
+        page.stats["parts_total"] += 1
+        clause_j = page.clause_before(j)
+        if TOTAL_WORD.search(clause_j) and "其中" not in clause_j:
+            break  # the next total starts its own list
+        if page.family[j] == page.family[ti]:
+            parts.append(recs[j])
+            if len(parts) == MAX_SCAN:
+                break
+    return parts
+
+
+def _parts_listed_nearby(page: _Page, ti: int, items: list[str]) -> list[dict]:
+    """Parts listed elsewhere: a nearby sentence listing >= 2 figures of the total's family and metric,
+    one of which names an enumerated item."""
+    recs = page.recs
+    total = recs[ti]
+    sno = int(total["sentence_no"])
+    parts: list[dict] = []
+    sents, by_sentence = page.key_sentences((page.family[ti], total["metric"]))
+    k = bisect.bisect_left(sents, sno)
+    after = k + 1 if k < len(sents) and sents[k] == sno else k
+    for s in sents[max(0, k - PARTS_BEFORE):k] + sents[after:after + PARTS_AFTER]:
+        group = [recs[j] for j in by_sentence[s][:MAX_SCAN] if j != ti]
+        page.stats["parts_total"] += len(group)
+        named = [r for r in group if any(it and it in r["subject"] for it in items)]
+        if len(group) >= 2 and named:
+            parts += group
+    return parts
+
+
+def _parts_total_check(page: _Page, ti: int, parts: list[dict]) -> Check:
+    """The check of a total against its listed parts: exceeds, partial (some left unitemised) or complete."""
+    total = page.recs[ti]
+    tb = page.bounds(ti)
+    all_rows = [total] + parts
+    if any(r["damaged"] for r in all_rows):
+        return Check("parts_total", "indeterminate", "damaged", all_rows, "a figure involved is damaged",
+                     f"The total {total['text']} cannot be checked against its parts: a figure lost digits to mojibake.",
+                     can_fail=False)
+    lo, hi = _sum_bounds(_bounds_of(p) for p in parts)
+    t_lo, t_hi = _lo(tb), _hi(tb)
+    sums = " + ".join(p["text"] for p in parts)
+    if t_hi is not None and lo > t_hi:
+        verdict, outcome = "inconsistent", "exceeds"
+        expl = f"The listed parts ({sums}) add up to more than the stated total {total['text']}."
+    elif hi is not None and hi < t_lo:
+        verdict, outcome = "consistent", "partial"
+        expl = (f"The listed parts ({sums}) cover only part of the total {total['text']}; "
+                f"{_fmt(t_lo - hi)}–{_fmt(t_hi - lo) if t_hi is not None else 'inf'} {total['unit']} are not itemised.")
+    else:
+        verdict, outcome = "consistent", "complete"
+        expl = f"The listed parts ({sums}) add up to the stated total {total['text']} within their intervals."
+    gap = f"gap [{_fmt(t_lo - hi) if hi is not None else '-inf'}, {_fmt(t_hi - lo) if t_hi is not None else 'inf'}]"
+    return Check("parts_total", verdict, outcome, all_rows,
+                 f"total {total['text']} {tb}; parts {sums} = [{_fmt(lo)}, {_fmt(hi)}]; {gap}", expl,
+                 can_fail=t_hi is not None)  # parts can only exceed a total bounded above
+
+
 def parts_total_checks(claims) -> list[Check]:
     """A stated total (共/合计 …) against the parts the article lists for it, within the total's unit family."""
     page = _as_page(claims)
-    recs = page.recs
     out = []
-    for ti, total in enumerate(recs):
+    for ti in range(len(page.recs)):
         if page.pos[ti] < 0:
             continue
         clause = page.clause_before(ti)
         if not TOTAL_WORD.search(clause) or _is_rate(page, ti):
             continue  # a rate is never a whole
-        family, sno = page.family[ti], int(total["sentence_no"])
         items = _enumerated_items(clause)
-        parts: list[dict] = []
-        # parts after 其中 in the total's own sentence (其中 itself says they belong to the total)
-        markers = page.marks(ti)[0]
-        if markers and markers[-1] >= page.pos[ti]:
-            members = page.sentence(sno)
-            for j in members[page.rank[ti] + 1:page.rank[ti] + 1 + MAX_SCAN]:
-                page.stats["parts_total"] += 1
-                clause_j = page.clause_before(j)
-                if TOTAL_WORD.search(clause_j) and "其中" not in clause_j:
-                    break  # the next total starts its own list
-                if page.family[j] == family:
-                    parts.append(recs[j])
-                    if len(parts) == MAX_SCAN:
-                        break
-        # parts listed elsewhere: a nearby sentence listing >= 2 figures of the same family and metric,
-        # one of which names an enumerated item
+        parts = _parts_after_qizhong(page, ti)
         if items and not parts:
-            sents, by_sentence = page.key_sentences((family, total["metric"]))
-            k = bisect.bisect_left(sents, sno)
-            after = k + 1 if k < len(sents) and sents[k] == sno else k
-            for s in sents[max(0, k - PARTS_BEFORE):k] + sents[after:after + PARTS_AFTER]:
-                group = [recs[j] for j in by_sentence[s][:MAX_SCAN] if j != ti]
-                page.stats["parts_total"] += len(group)
-                named = [r for r in group if any(it and it in r["subject"] for it in items)]
-                if len(group) >= 2 and named:
-                    parts += group
-        if not parts:
-            continue
-        tb = page.bounds(ti)
-        all_rows = [total] + parts
-        if any(r["damaged"] for r in all_rows):
-            out.append(Check("parts_total", "indeterminate", "damaged", all_rows, "a figure involved is damaged",
-                             f"The total {total['text']} cannot be checked against its parts: a figure lost digits to mojibake.",
-                             can_fail=False))
-            continue
-        lo, hi = _sum_bounds(_bounds_of(p) for p in parts)
-        t_lo, t_hi = _lo(tb), _hi(tb)
-        sums = " + ".join(p["text"] for p in parts)
-        if t_hi is not None and lo > t_hi:
-            verdict, outcome = "inconsistent", "exceeds"
-            expl = f"The listed parts ({sums}) add up to more than the stated total {total['text']}."
-        elif hi is not None and hi < t_lo:
-            verdict, outcome = "consistent", "partial"
-            expl = (f"The listed parts ({sums}) cover only part of the total {total['text']}; "
-                    f"{_fmt(t_lo - hi)}–{_fmt(t_hi - lo) if t_hi is not None else 'inf'} {total['unit']} are not itemised.")
-        else:
-            verdict, outcome = "consistent", "complete"
-            expl = f"The listed parts ({sums}) add up to the stated total {total['text']} within their intervals."
-        gap = f"gap [{_fmt(t_lo - hi) if hi is not None else '-inf'}, {_fmt(t_hi - lo) if t_hi is not None else 'inf'}]"
-        out.append(Check("parts_total", verdict, outcome, all_rows,
-                         f"total {total['text']} {tb}; parts {sums} = [{_fmt(lo)}, {_fmt(hi)}]; {gap}", expl,
-                         can_fail=t_hi is not None))  # parts can only exceed a total bounded above
+            parts = _parts_listed_nearby(page, ti, items)
+        if parts:
+            out.append(_parts_total_check(page, ti, parts))
     return out
 
 
@@ -577,116 +596,152 @@ def _claims_within(page: _Page, members: list[int], starts: list[int], start: in
     return out
 
 
+_FROM_TO = re.compile(r"从([^，。；]{1,20}?)(提升|提高|增加|增长|上升|下降|降低|减少)(?:至|到)([^，。；]{1,20})")
+
+
+def _from_to_check(m: re.Match[str], a: dict, b: dict) -> Check:
+    """A 从A…至B pair: whether B lies on the stated side of A, with the change in points and relative terms."""
+    if a["damaged"] or b["damaged"]:
+        return Check("change", "indeterminate", "damaged", [a, b], "a figure involved is damaged",
+                     f"The change from {a['text']} to {b['text']} cannot be checked: a figure lost digits to mojibake.",
+                     can_fail=False)
+    ab, bb = _bounds_of(a), _bounds_of(b)
+    decrease = m.group(2) in DECREASE
+    if decrease:  # some B below some A
+        a_hi = _hi(ab)
+        possible = a_hi is None or _lo(bb) < a_hi
+        can_fail = a_hi is not None
+    else:  # some B above some A
+        b_hi = _hi(bb)
+        possible = b_hi is None or b_hi > _lo(ab)
+        can_fail = b_hi is not None
+    pp = f"{_fmt(Fraction(b['value']).limit_denominator(1000) - Fraction(a['value']).limit_denominator(1000))}"
+    rel = (Fraction(b["value"]).limit_denominator(1000) / Fraction(a["value"]).limit_denominator(1000) - 1) * 100 if a["value"] else None
+    unit_note = (f"; as a rate this is {pp} percentage points or {_fmt(rel, 4)}% relative" if a["unit"] == "%" and rel is not None
+                 else (f"; relative change {_fmt(rel, 4)}%" if rel is not None else ""))
+    return Check("change", "consistent" if possible else "inconsistent", "direction_ok" if possible else "direction_wrong",
+                 [a, b], f"{a['text']} {ab} → {b['text']} {bb} ({m.group(2)}){unit_note}",
+                 f"The change from {a['text']} to {b['text']} is {'consistent with' if possible else 'opposite to'} the stated {m.group(2)}{unit_note}.",
+                 can_fail=can_fail)
+
+
+def _from_to_checks(page: _Page, members: list[int], starts: list[int], text: str,
+                    used_from_to: dict[str, Check]) -> list[Check]:
+    """The 从A (提升|…) 至/到 B pairs of one sentence; each B's check is remembered in used_from_to."""
+    recs = page.recs
+    out = []
+    for m in _FROM_TO.finditer(text):
+        inside_a = _claims_within(page, members, starts, m.start(1), m.end(1))
+        inside_b = _claims_within(page, members, starts, m.start(3), m.end(3))
+        if not (inside_a and inside_b):
+            continue
+        a, b = recs[inside_a[-1]], recs[inside_b[0]]
+        check = _from_to_check(m, a, b)
+        if not (a["damaged"] or b["damaged"]):  # a damaged pair gives no baseline
+            used_from_to.setdefault(b["claim_id"], check)
+        out.append(check)
+    return out
+
+
+def _growth_pairs(page: _Page, members: list[int], text: str) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """(current value, growth rate, verb) pairs of one sentence (分别 pairs them in order), and the growth rates."""
+    recs = page.recs
+    sent = [recs[j] for j in members]
+    growth = [(j, g) for j in members if recs[j]["unit"] == "%" and not recs[j]["damaged"]
+              if (g := _growth_of(sent, recs[j], page.pos[j]))]
+    if not growth:
+        return [], set()
+    first = recs[growth[0][0]]
+    growth_ids = {j for j, _ in growth}
+    currents = [j for j in members if recs[j]["clean_start"] < first["clean_start"] and j not in growth_ids]
+    if not currents:
+        return [], growth_ids
+    respectively = "分别" in text[:text.find(first["text"])]
+    pairs = list(zip(currents[-len(growth):], growth)) if respectively else [(currents[-1], growth[0])]
+    return [(cur_i, g_i, verb) for cur_i, (g_i, (verb, _yoy)) in pairs], growth_ids
+
+
+def _stated_reference(page: _Page, cur_i: int, g_i: int, growth_ids: set[int],
+                      used_from_to: dict[str, Check]) -> tuple[dict | None, str]:
+    """The baseline the text states for a growth: the A of a 从A至B ending at the current value, or a figure
+    given for the reference period; with the note saying where it was found."""
+    recs = page.recs
+    cur, g = recs[cur_i], recs[g_i]
+    if cur["claim_id"] in used_from_to:
+        return used_from_to[cur["claim_id"]].claims[0], ""
+    g_pos = page.pos[g_i]
+    refs = _reference_words(g["sentence"][max(0, g_pos - 24):max(0, g_pos)])
+    b_i = _stated_baseline(page, cur_i, growth_ids, refs)
+    if b_i is not None:
+        return recs[b_i], " (stated for the period compared with)"
+    return None, ""
+
+
+def _growth_check(page: _Page, cur_i: int, g_i: int, verb: str, growth_ids: set[int],
+                  used_from_to: dict[str, Check]) -> Check:
+    """A growth rate with its current value: the implied baseline, against a stated one when the text gives it."""
+    recs = page.recs
+    cur, g = recs[cur_i], recs[g_i]
+    cb, gb = page.bounds(cur_i), page.bounds(g_i)
+    sign = -1 if verb in DECREASE else 1
+    # relative reading: base = current / (1 ± g/100), widest over both intervals
+    g_lo, g_hi = _lo(gb), _hi(gb)
+    if g_hi is None:  # an open-ended growth (增长超过x%) bounds no baseline from one side
+        return Check("change", "indeterminate", "baseline_derived", [cur, g],
+                     f"current {cur['text']} {cb}, {verb} {g['text']} {gb}: open-ended",
+                     f"The {verb} of {g['text']} has no upper bound, so the baseline is bounded on one side only.",
+                     can_fail=False)
+    f_lo, f_hi = 1 + sign * g_lo / 100, 1 + sign * g_hi / 100
+    fmin, fmax = min(f_lo, f_hi), max(f_lo, f_hi)
+    c_lo, c_hi = _lo(cb), _hi(cb)  # c_hi None: the current value is open-ended
+    base_rel = (c_lo / fmax, None if c_hi is None else c_hi / fmin) if fmin > 0 else None
+    arith = f"current {cur['text']} {cb}, {verb} {g['text']} {gb}"
+    if base_rel:
+        arith += f"; relative reading: baseline = current / (1 {'-' if sign < 0 else '+'} g) ∈ [{_fmt(base_rel[0])}, {_fmt(base_rel[1])}] {cur['unit']}"
+    stated, where = _stated_reference(page, cur_i, g_i, growth_ids, used_from_to)
+    pp: tuple[Fraction, Fraction] | None = None
+    if cur["unit"] == "%" and c_hi is not None:
+        pp = (c_lo - sign * g_hi, c_hi - sign * g_lo)
+        arith += f"; percentage-point reading: baseline ∈ [{_fmt(min(pp))}, {_fmt(max(pp))}]%"
+    if stated is not None:
+        a = stated
+        ab = _bounds_of(a)
+        ok = base_rel is not None and _overlaps(base_rel, ab)
+        reading = ""
+        if not ok and pp is not None and a["unit"] == "%":
+            # a rate's change may be meant in percentage points: agreeing so is agreeing
+            ok = _overlaps((max(Fraction(0), min(pp)), max(pp)), ab)
+            reading = " read as percentage points" if ok else ""
+        can_fail = base_rel is None or not (base_rel[1] is None and _hi(ab) is None)
+        return Check("change", "consistent" if ok else "inconsistent", "baseline_agrees" if ok else "baseline_disagrees",
+                     [a, cur, g], arith + f"; stated baseline {a['text']} {ab}{where}{reading}",
+                     f"The {verb} of {g['text']}{reading} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures.",
+                     can_fail=can_fail)
+    if pp is not None:
+        return Check("change", "indeterminate", "ambiguous_pp_vs_relative", [cur, g], arith,
+                     f"{g['text']} growth of the rate {cur['text']} implies a baseline of {_fmt(base_rel[0] if base_rel else None)}–{_fmt(base_rel[1] if base_rel else None)}% if relative, "
+                     f"but {_fmt(min(pp))}–{_fmt(max(pp))}% if percentage points; the text does not say which.",
+                     can_fail=False)
+    return Check("change", "indeterminate", "baseline_derived", [cur, g], arith,
+                 f"{cur['text']} after a {verb} of {g['text']} implies a baseline of {_fmt(base_rel[0])}–{_fmt(base_rel[1])} {cur['unit']}, which the article does not state."
+                 if base_rel else f"The {verb} of {g['text']} cannot be turned into a baseline.",
+                 can_fail=False)
+
+
 def change_checks(claims) -> list[Check]:
     """从A…至B pairs and growth rates (较…增长x%, 同比增加x%): implied baselines, direction, pp-vs-relative ambiguity."""
     page = _as_page(claims)
-    recs = page.recs
     out = []
     used_from_to: dict[str, Check] = {}
     for sno in sorted(page.by_sentence):
         members = page.by_sentence[sno]
-        sent = [recs[j] for j in members]
-        text = sent[0]["sentence"]
+        text = page.recs[members[0]]["sentence"]
         starts = [page.pos[j] for j in members]  # in text order: one sentence
-        page.stats["change"] += len(sent)
-        # 从A (提升|…) 至/到 B
-        for m in re.finditer(r"从([^，。；]{1,20}?)(提升|提高|增加|增长|上升|下降|降低|减少)(?:至|到)([^，。；]{1,20})", text):
-            inside_a = _claims_within(page, members, starts, m.start(1), m.end(1))
-            inside_b = _claims_within(page, members, starts, m.start(3), m.end(3))
-            if not (inside_a and inside_b):
-                continue
-            a, b = recs[inside_a[-1]], recs[inside_b[0]]
-            if a["damaged"] or b["damaged"]:
-                out.append(Check("change", "indeterminate", "damaged", [a, b], "a figure involved is damaged",
-                                 f"The change from {a['text']} to {b['text']} cannot be checked: a figure lost digits to mojibake.",
-                                 can_fail=False))
-                continue
-            ab, bb = _bounds_of(a), _bounds_of(b)
-            decrease = m.group(2) in DECREASE
-            if decrease:  # some B below some A
-                possible = _hi(ab) is None or _lo(bb) < _hi(ab)
-                can_fail = _hi(ab) is not None
-            else:  # some B above some A
-                possible = _hi(bb) is None or _hi(bb) > _lo(ab)
-                can_fail = _hi(bb) is not None
-            pp = f"{_fmt(Fraction(b['value']).limit_denominator(1000) - Fraction(a['value']).limit_denominator(1000))}"
-            rel = (Fraction(b["value"]).limit_denominator(1000) / Fraction(a["value"]).limit_denominator(1000) - 1) * 100 if a["value"] else None
-            unit_note = (f"; as a rate this is {pp} percentage points or {_fmt(rel, 4)}% relative" if a["unit"] == "%" and rel is not None
-                         else (f"; relative change {_fmt(rel, 4)}%" if rel is not None else ""))
-            check = Check("change", "consistent" if possible else "inconsistent", "direction_ok" if possible else "direction_wrong",
-                          [a, b], f"{a['text']} {ab} → {b['text']} {bb} ({m.group(2)}){unit_note}",
-                          f"The change from {a['text']} to {b['text']} is {'consistent with' if possible else 'opposite to'} the stated {m.group(2)}{unit_note}.",
-                          can_fail=can_fail)
-            used_from_to.setdefault(b["claim_id"], check)
-            out.append(check)
-        # growth rates with their current values (分别 pairs them in order)
-        growth = [(j, _growth_of(sent, recs[j], page.pos[j])) for j in members if recs[j]["unit"] == "%" and not recs[j]["damaged"]]
-        growth = [(j, g) for j, g in growth if g]
-        if not growth:
-            continue
-        first = recs[growth[0][0]]
-        growth_ids = {j for j, _ in growth}
-        currents = [j for j in members if recs[j]["clean_start"] < first["clean_start"] and j not in growth_ids]
-        if not currents:
-            continue
-        respectively = "分别" in text[:text.find(first["text"])]
-        pairs = list(zip(currents[-len(growth):], growth)) if respectively else [(currents[-1], growth[0])]
-        for cur_i, (g_i, (verb, _yoy)) in pairs:
-            cur, g = recs[cur_i], recs[g_i]
-            cb, gb = page.bounds(cur_i), page.bounds(g_i)
-            sign = -1 if verb in DECREASE else 1
-            # relative reading: base = current / (1 ± g/100), widest over both intervals
-            if _hi(gb) is None:  # an open-ended growth (增长超过x%) bounds no baseline from one side
-                out.append(Check("change", "indeterminate", "baseline_derived", [cur, g],
-                                 f"current {cur['text']} {cb}, {verb} {g['text']} {gb}: open-ended",
-                                 f"The {verb} of {g['text']} has no upper bound, so the baseline is bounded on one side only.",
-                                 can_fail=False))
-                continue
-            g_lo, g_hi = _lo(gb), _hi(gb)
-            f_lo, f_hi = 1 + sign * g_lo / 100, 1 + sign * g_hi / 100
-            fmin, fmax = min(f_lo, f_hi), max(f_lo, f_hi)
-            c_lo, c_hi = _lo(cb), _hi(cb)  # c_hi None: the current value is open-ended
-            base_rel = (c_lo / fmax, None if c_hi is None else c_hi / fmin) if fmin > 0 else None
-            arith = f"current {cur['text']} {cb}, {verb} {g['text']} {gb}"
-            if base_rel:
-                arith += f"; relative reading: baseline = current / (1 {'-' if sign < 0 else '+'} g) ∈ [{_fmt(base_rel[0])}, {_fmt(base_rel[1])}] {cur['unit']}"
-            stated, where = None, ""
-            if cur["claim_id"] in used_from_to:
-                stated = used_from_to[cur["claim_id"]].claims[0]
-            else:
-                g_pos = page.pos[g_i]
-                refs = _reference_words(g["sentence"][max(0, g_pos - 24):max(0, g_pos)])
-                b_i = _stated_baseline(page, cur_i, growth_ids, refs)
-                if b_i is not None:
-                    stated = recs[b_i]
-                    where = " (stated for the period compared with)"
-            if cur["unit"] == "%" and c_hi is not None:
-                pp = (c_lo - sign * g_hi, c_hi - sign * g_lo)
-                arith += f"; percentage-point reading: baseline ∈ [{_fmt(min(pp))}, {_fmt(max(pp))}]%"
-            if stated is not None:
-                a = stated
-                ab = _bounds_of(a)
-                ok = base_rel is not None and _overlaps(base_rel, ab)
-                reading = ""
-                if not ok and cur["unit"] == "%" and c_hi is not None and a["unit"] == "%":
-                    # a rate's change may be meant in percentage points: agreeing so is agreeing
-                    ok = _overlaps((max(Fraction(0), min(pp)), max(pp)), ab)
-                    reading = " read as percentage points" if ok else ""
-                can_fail = base_rel is None or not (base_rel[1] is None and _hi(ab) is None)
-                out.append(Check("change", "consistent" if ok else "inconsistent", "baseline_agrees" if ok else "baseline_disagrees",
-                                 [a, cur, g], arith + f"; stated baseline {a['text']} {ab}{where}{reading}",
-                                 f"The {verb} of {g['text']}{reading} from the stated {a['text']} to {cur['text']} {'agrees' if ok else 'does not agree'} with the figures.",
-                                 can_fail=can_fail))
-            elif cur["unit"] == "%" and c_hi is not None:
-                out.append(Check("change", "indeterminate", "ambiguous_pp_vs_relative", [cur, g], arith,
-                                 f"{g['text']} growth of the rate {cur['text']} implies a baseline of {_fmt(base_rel[0] if base_rel else None)}–{_fmt(base_rel[1] if base_rel else None)}% if relative, "
-                                 f"but {_fmt(min(pp))}–{_fmt(max(pp))}% if percentage points; the text does not say which.",
-                                 can_fail=False))
-            else:
-                out.append(Check("change", "indeterminate", "baseline_derived", [cur, g], arith,
-                                 f"{cur['text']} after a {verb} of {g['text']} implies a baseline of {_fmt(base_rel[0])}–{_fmt(base_rel[1])} {cur['unit']}, which the article does not state."
-                                 if base_rel else f"The {verb} of {g['text']} cannot be turned into a baseline.",
-                                 can_fail=False))
+        page.stats["change"] += len(members)
+        out += _from_to_checks(page, members, starts, text, used_from_to)
+        pairs, growth_ids = _growth_pairs(page, members, text)
+        for cur_i, g_i, verb in pairs:
+            out.append(_growth_check(page, cur_i, g_i, verb, growth_ids, used_from_to))
     return out
 
 

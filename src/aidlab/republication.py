@@ -139,7 +139,7 @@ def _texts_getter(texts: Mapping[str, str] | Callable[[str], str] | None) -> Cal
         return None
     if callable(texts) and not isinstance(texts, Mapping):
         return texts
-    return lambda d: texts[d]  # type: ignore[index]
+    return lambda d: texts[d]
 
 
 def _rounded(n: int) -> int:

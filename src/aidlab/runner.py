@@ -146,7 +146,7 @@ def _execute(run: Callable[[], None]) -> None:
             import asyncio
 
             try:
-                loop = asyncio.get_event_loop_policy().get_event_loop()
+                loop: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
             except RuntimeError:
                 loop = None
             if loop is not None and not loop.is_running() and not loop.is_closed():

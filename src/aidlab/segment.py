@@ -570,7 +570,8 @@ def segment_page(text: str) -> list[Segment]:
     pre_end = head if head is not None else body_start
 
     labels: list[tuple[str, str]] = []
-    section: _Cue | None = None
+    # the section the lines after the body belong to: set at body_end (> body_start), the first of them
+    section = _Cue("related", "end-of-article marker title/date list", section=True)
     for i, s in enumerate(texts):
         if i < pre_end:
             labels.append(_classify_before(s, cues[i]))
@@ -581,10 +582,11 @@ def segment_page(text: str) -> list[Segment]:
         elif i < body_end:
             labels.append(_classify_body(s, cues[i], title, repeats[s]))
         else:
+            cue = cues[i]
             if i == body_end:
-                section = cues[i] or _Cue("related", "end-of-article marker title/date list", section=True)
-            elif cues[i] and cues[i].section:
-                section = cues[i]
+                section = cue or _Cue("related", "end-of-article marker title/date list", section=True)
+            elif cue and cue.section:
+                section = cue
             labels.append(_classify_after(s, cues[i], section, mask[i], title))
     return [Segment(ln.start, ln.end, kind, reason) for ln, (kind, reason) in zip(lines, labels)]
 
