@@ -19,7 +19,7 @@ from aidlab.intervals import (
     Bounds,
     grim_percent,
     qualified_bounds,
-    read_figure,
+    read_written,
     rounding_bounds,
 )
 
@@ -387,7 +387,7 @@ def test_source_uses_no_float(module) -> None:
             assert node.id not in {"float", "round"}, node.id
 
 
-# --- written forms (read_figure) and the magnitude qualifiers --------------------------------
+# --- written forms (read_written) and the magnitude qualifiers --------------------------------
 
 @pytest.mark.parametrize(
     ("written", "multiplier", "qualifier", "exact", "value", "expected", "reading"),
@@ -415,14 +415,14 @@ def test_source_uses_no_float(module) -> None:
         ("206", 1, None, True, 206, B(206, 206, True, True), "point"),
     ],
 )
-def test_read_figure(written, multiplier, qualifier, exact, value, expected, reading) -> None:
-    v, b, r = read_figure(written, multiplier, qualifier, exact_integer=exact)
+def test_read_written(written, multiplier, qualifier, exact, value, expected, reading) -> None:
+    v, b, r = read_written(written, multiplier, qualifier, exact_integer=exact)
     assert (v, b, r) == (Fraction(value), expected, reading)
     assert isinstance(v, Fraction)
 
 
 def test_fraction_ends_without_a_finite_decimal_stay_exact() -> None:
-    _, b, _ = read_figure("三分之二", 1, None, exact_integer=False)
+    _, b, _ = read_written("三分之二", 1, None, exact_integer=False)
     assert b.low == b.high == Fraction(200, 3) and isinstance(b.low, Fraction)
     assert b.contains(Fraction(200, 3)) and not b.contains(D("66.67"))
     assert str(b) == "[200/3, 200/3]"
@@ -433,9 +433,9 @@ def test_fraction_ends_without_a_finite_decimal_stay_exact() -> None:
     [("0", 1, "不到"), ("0", 1, "余"), ("零零", 1, None), ("一五", 1, None), ("5至3", 1, None),
      ("三", 1, "数"), ("三百零五", 1, "上"), ("3-5", 1, "余"), ("四分之一", 1, "多"), ("300", 1, "差不多")],
 )
-def test_read_figure_refuses_what_has_no_reading(written, multiplier, qualifier) -> None:
+def test_read_written_refuses_what_has_no_reading(written, multiplier, qualifier) -> None:
     with pytest.raises(ValueError):
-        read_figure(written, multiplier, qualifier, exact_integer=True)
+        read_written(written, multiplier, qualifier, exact_integer=True)
 
 
 def test_a_written_zero_is_floored_at_zero() -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from aidlab.claims import TIME_UNITS, UNITS, claim_bounds, extract_claims
 from aidlab.clean import clean_document
-from aidlab.intervals import QUALIFIER_POSITIONS, QUALIFIER_READINGS, read_figure
+from aidlab.intervals import QUALIFIER_POSITIONS, QUALIFIER_READINGS, read_written
 from aidlab.numerals import (
     NUMERAL_FORMS,
     parse_arabic,
@@ -77,15 +77,15 @@ def test_numeral_readers_never_raise_anything_but_value_error(s):
         assert n.problem
     else:
         assert n.low is not None and n.high is not None and n.low >= 0
-        if not n.low_fixed:   # a fixed low end (5万至6) meets the high end's multiplier only in read_figure
+        if not n.low_fixed:   # a fixed low end (5万至6) meets the high end's multiplier only in read_written
             assert n.low <= n.high
 
 
 @given(st.one_of(numeral_runs, built_text, arabic), st.sampled_from([1, 10, 10**3, 10**4, 10**8]),
        st.sampled_from(["", *QUALIFIER_POSITIONS]), st.booleans())
-def test_read_figure_raises_only_value_error_and_bounds_its_value(s, multiplier, qualifier, exact):
+def test_read_written_raises_only_value_error_and_bounds_its_value(s, multiplier, qualifier, exact):
     try:
-        value, b, reading = read_figure(s, multiplier, qualifier, exact_integer=exact)
+        value, b, reading = read_written(s, multiplier, qualifier, exact_integer=exact)
     except ValueError:
         return
     assert reading in READINGS
@@ -174,7 +174,7 @@ def test_a_generated_count_reads_back_with_its_qualifier(n, unit, qualifier):
     c = _one_claim(f"共派出{before}{n}{inner}{unit}{after}专家。")
     assert c["text"] == f"{before}{n}{inner}{unit}{after}"
     assert c["value"] == n and c["unit"] == unit and c["qualifier"] == qualifier
-    _, b, reading = read_figure(str(n), 1, qualifier or None, exact_integer=True)
+    _, b, reading = read_written(str(n), 1, qualifier or None, exact_integer=True)
     assert (c["low"], c["high"], c["reading"]) == (float(b.low), math.inf if b.high is None else float(b.high), reading)
 
 

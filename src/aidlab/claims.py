@@ -32,7 +32,7 @@ from .intervals import (
     MAGNITUDE_QUALIFIERS,
     QUALIFIER_POSITIONS,
     Bounds,
-    read_figure,
+    read_written,
 )
 from .normalize import Sentence
 from .numerals import MAGNITUDES
@@ -332,7 +332,7 @@ def _read_claim(num: str | None, multiplier: int, qualifier: str, unit: str, ten
     if not damaged:
         assert num is not None  # a figure without a number has a lost byte, so is damaged
         try:
-            exact, bounds, reading = read_figure(num.replace(",", ""), multiplier, qualifier or None,
+            exact, bounds, reading = read_written(num.replace(",", ""), multiplier, qualifier or None,
                                                  exact_integer=_exact_count(num, unit))
         except (ValueError, ArithmeticError):
             # no documented rule reads it: flagged, never guessed
@@ -409,7 +409,7 @@ def claim_bounds(row) -> Bounds:
         if row["reading"] == "unread":
             return Bounds(Decimal(0), None, True, False)
         return _damaged_bounds(row["number"], int(row["multiplier"]))
-    return figure_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
+    return written_bounds(row["number"], int(row["multiplier"]), row["unit"], row["qualifier"])
 
 
 def _exact_count(number: str, unit: str) -> bool:
@@ -417,9 +417,9 @@ def _exact_count(number: str, unit: str) -> bool:
     return unit not in ("%", "‰", "倍") and "." not in number and "点" not in number
 
 
-def figure_bounds(number: str, multiplier: int, unit: str, qualifier: str) -> Bounds:
+def written_bounds(number: str, multiplier: int, unit: str, qualifier: str) -> Bounds:
     """Exact bounds of a figure as written: a whole count is exact, shares and decimals stand for their precision.
 
-    `number` is any written form `aidlab.intervals.read_figure` reads (206, 51.4, 两千, 百分之三十, 5至6, 三四十 …).
+    `number` is any written form `aidlab.intervals.read_written` reads (206, 51.4, 两千, 百分之三十, 5至6, 三四十 …).
     """
-    return read_figure(number.replace(",", ""), multiplier, qualifier or None, exact_integer=_exact_count(number, unit))[1]
+    return read_written(number.replace(",", ""), multiplier, qualifier or None, exact_integer=_exact_count(number, unit))[1]

@@ -45,10 +45,10 @@ Importing this module changes no global state; call :func:`apply_style`
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
-import secrets
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -61,6 +61,8 @@ from cycler import cycler
 from matplotlib import cbook, font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+
+from .io import atomic_path
 
 __all__ = [
     "SINGLE_COLUMN_IN",
@@ -213,8 +215,6 @@ def cjk_truetype_path() -> Path:
     if target.is_file():
         return target
     from fontTools.ttLib import TTFont
-
-    from .io import atomic_path
 
     font = TTFont(source, recalcTimestamp=False)
     if "CFF " in font:
@@ -596,17 +596,6 @@ def _cff_to_truetype(font: Any) -> None:
     font.sfntVersion = "\0\1\0\0"
 
 
-def _open_temp(out_dir: Path, name: str) -> tuple[int, Path]:
-    """Create a new hidden temporary file next to the target (mode 0666 & ~umask)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = out_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:  # pragma: no cover - astronomically unlikely
-            continue
-
-
 def _normalise_formats(formats: str | Iterable[str]) -> list[str]:
     if isinstance(formats, str):
         formats = (formats,)
@@ -637,9 +626,9 @@ def save_figure(
       ``svg.hashsalt`` and the dpi are enforced here whatever rcParams say.
     * Byte-identical on reruns: no timestamps or software tags in the
       metadata, fixed ``svg.hashsalt``.
-    * Atomic: every format is first written to a temporary file in *out_dir*;
-      only when all formats rendered and the glyph check passed are the
-      temporary files renamed with :func:`os.replace`.  On any failure the
+    * Atomic: every format is first written through :func:`aidlab.io.atomic_path`
+      (a temporary file beside its target); only when all formats rendered and
+      the glyph check passed are they all moved into place.  On any failure the
       temporary files are removed and existing files are left untouched.
     * Raises :class:`MissingGlyphError` if some text needs a glyph that its
       fonts lack (matplotlib would draw an empty box instead), naming the
@@ -653,39 +642,29 @@ def save_figure(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    temps: list[tuple[Path, Path]] = []  # (temporary file, final path)
-    try:
-        with warnings.catch_warnings(), mpl.rc_context(_SAVE_RC):
-            warnings.filterwarnings("error", message=_GLYPH_WARNING_RE, category=UserWarning)
-            try:
-                # Lay the figure out once so tick labels etc. hold their final
-                # text, then check every character before writing anything.
-                fig.draw_without_rendering()
-                missing = _missing_glyphs(fig)
-                if missing:
-                    raise _glyph_error(stem, missing)
-                for fmt in fmts:
-                    final = out_dir / f"{stem}.{fmt}"
-                    fd, tmp = _open_temp(out_dir, final.name)
-                    temps.append((tmp, final))
-                    with os.fdopen(fd, "wb") as fh:
-                        fig.savefig(fh, format=fmt, dpi=_DPI, metadata=_SAVE_METADATA[fmt])
-                        fh.flush()
-                        os.fsync(fh.fileno())
-            except UserWarning as warning:
-                if not re.match(_GLYPH_WARNING_RE, str(warning)):
-                    raise  # an error only because of the caller's own filters
-                raise _error_from_warning(stem, warning) from None
-            # Drawing sets tick labels; check again in their final state.
+    # one atomic writer (aidlab.io.atomic_path) per format, all committed together when the block ends
+    # without an error: a failed format or glyph check leaves every existing file as it was
+    with contextlib.ExitStack() as commit, warnings.catch_warnings(), mpl.rc_context(_SAVE_RC):
+        warnings.filterwarnings("error", message=_GLYPH_WARNING_RE, category=UserWarning)
+        try:
+            # Lay the figure out once so tick labels etc. hold their final
+            # text, then check every character before writing anything.
+            fig.draw_without_rendering()
             missing = _missing_glyphs(fig)
             if missing:
                 raise _glyph_error(stem, missing)
-        written = []
-        for tmp, final in temps:
-            os.replace(tmp, final)
-            written.append(final)
-        temps = []
-        return written
-    finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
+            for fmt in fmts:
+                tmp = commit.enter_context(atomic_path(out_dir / f"{stem}.{fmt}"))
+                with open(tmp, "wb") as fh:
+                    fig.savefig(fh, format=fmt, dpi=_DPI, metadata=_SAVE_METADATA[fmt])
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        except UserWarning as warning:
+            if not re.match(_GLYPH_WARNING_RE, str(warning)):
+                raise  # an error only because of the caller's own filters
+            raise _error_from_warning(stem, warning) from None
+        # Drawing sets tick labels; check again in their final state.
+        missing = _missing_glyphs(fig)
+        if missing:
+            raise _glyph_error(stem, missing)
+    return [out_dir / f"{stem}.{fmt}" for fmt in fmts]

@@ -11,7 +11,7 @@ ends with their inclusivity — following /work/shared/notes/rounding.md:
 * :func:`qualified_bounds` adds the Chinese qualifiers (余/多, 超过, 以上, 近, 不足, 约/左右 ...),
   whose readings are defined once, in :data:`QUALIFIER_READINGS`, and copied verbatim into the data
   dictionary;
-* :func:`read_figure` reads every other written form of a quantity that :func:`aidlab.numerals.read_numeral`
+* :func:`read_written` reads every other written form of a quantity that :func:`aidlab.numerals.read_numeral`
   recognises (百分之三十, 三分之二, 5至6万, 三四十, 十几 …) into its value, bounds and reading; the
   forms' readings are stated in the same registry, so the data dictionary lists them too;
 * :func:`grim_percent` lists, per rounding mode, the whole counts k for which k/n·100 falls inside
@@ -53,7 +53,7 @@ __all__ = [
     "Bounds",
     "grim_percent",
     "qualified_bounds",
-    "read_figure",
+    "read_written",
     "rounding_bounds",
 ]
 
@@ -195,7 +195,7 @@ def _bounds(low: Fraction | None, high: Fraction | None, low_inc: bool, high_inc
     )
 
 
-class _Figure(NamedTuple):
+class _Written(NamedTuple):
     """A written number: its exact value, the place of its last written digit and of its last non-zero digit."""
 
     value: Fraction
@@ -205,7 +205,7 @@ class _Figure(NamedTuple):
     big_unit: bool      # a Chinese numeral containing 万/亿, i.e. a built-in multiplier
 
 
-def _figure(written: str) -> _Figure:
+def _written(written: str) -> _Written:
     """Read a written figure, Arabic ('51.4', '1,040', '２０') or Chinese ('千', '两万三千')."""
     if not isinstance(written, str):
         raise TypeError(f"a figure must be given as written (str), got {type(written).__name__}")
@@ -218,12 +218,12 @@ def _figure(written: str) -> _Figure:
             raise ValueError(f"not a number: {written!r}") from None
         t = len(str(v)) - len(str(v).rstrip("0")) if v else 0
         big = any(c in "万萬亿億" for c in written)
-        return _Figure(Fraction(v), t, t, 0, big)
+        return _Written(Fraction(v), t, t, 0, big)
     _, digits, exp = d.as_tuple()
     assert isinstance(exp, int)
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     nonzero = exp + trailing if trailing < len(digits) else exp
-    return _Figure(Fraction(d), exp, nonzero, max(0, -exp), False)
+    return _Written(Fraction(d), exp, nonzero, max(0, -exp), False)
 
 
 def _check_multiplier(multiplier: int) -> None:
@@ -255,7 +255,7 @@ def rounding_bounds(written: str, multiplier: int = 1, mode: str = "half_up") ->
     if mode not in ROUNDING_MODES:
         raise ValueError(f"unknown rounding mode {mode!r}; expected one of {ROUNDING_MODES}")
     _check_multiplier(multiplier)
-    fig = _figure(written)
+    fig = _written(written)
     x = int(fig.value / Fraction(10) ** fig.place)  # the written digits as an integer
     v = 10 * x                                       # in units of 10**(place-1), as in the note
     if mode in ("half_up", "half_down", "half_even"):
@@ -431,7 +431,7 @@ QUALIFIER_READINGS: dict[str, tuple[str, str]] = {
 
 The one registry of readings: `aidlab.dictionary` renders it, `aidlab.fields.FIELDS["reading"]` is
 generated from it.  Only the qualifier surfaces (:data:`QUALIFIER_POSITIONS` and '') are accepted as
-qualifiers by :func:`qualified_bounds`; the forms' rows say how :func:`read_figure` reads a number.
+qualifiers by :func:`qualified_bounds`; the forms' rows say how :func:`read_written` reads a number.
 """
 
 QUALIFIER_POSITIONS: dict[str, str] = {
@@ -444,7 +444,7 @@ QUALIFIER_POSITIONS: dict[str, str] = {
 MAGNITUDE_QUALIFIERS = frozenset({"上", "数"})
 
 
-def _point_bounds(fig: _Figure, written: str, multiplier: int, exact_integer: bool) -> Bounds:
+def _point_bounds(fig: _Written, written: str, multiplier: int, exact_integer: bool) -> Bounds:
     """The no-qualifier reading: exact for a bare integer count, else the half-up rounding interval."""
     if exact_integer and multiplier == 1 and fig.decimals == 0 and not fig.big_unit:
         v = _to_decimal(fig.value)
@@ -467,7 +467,7 @@ def qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, ex
 def _qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, exact_integer: bool) -> Bounds:
     """qualified_bounds before the floor at zero."""
     _check_multiplier(multiplier)
-    fig = _figure(written)
+    fig = _written(written)
     surface = "" if qualifier is None else qualifier.strip()
     if surface not in _SURFACES:
         raise ValueError(f"unknown qualifier {qualifier!r}")
@@ -482,7 +482,7 @@ def _qualified_bounds(written: str, multiplier: int, qualifier: str | None, *, e
     return _reading_bounds(key, surface, fig, multiplier, point, bare_magnitude)
 
 
-def _reading_bounds(key: str, surface: str, fig: _Figure, multiplier: int, point: Bounds,
+def _reading_bounds(key: str, surface: str, fig: _Written, multiplier: int, point: Bounds,
                     bare_magnitude: bool) -> Bounds:
     """Bounds of a single figure under the reading `key` of its qualifier `surface`.
 
@@ -551,7 +551,7 @@ def _span_bounds(key: str, surface: str, lo: Fraction, hi: Fraction) -> Bounds:
     raise ValueError(f"{surface} has no reading on a number naming several values or a ratio")
 
 
-def read_figure(written: str, multiplier: int, qualifier: str | None, *,
+def read_written(written: str, multiplier: int, qualifier: str | None, *,
                 exact_integer: bool) -> tuple[Fraction, Bounds, str]:
     """(value, bounds, reading key) of any written form of a non-negative figure; ValueError when unreadable.
 
@@ -562,10 +562,10 @@ def read_figure(written: str, multiplier: int, qualifier: str | None, *,
     value with the qualifier acting on the end it names (see the `range` reading).  The reading is
     the qualifier's when there is one, else the form's.  `value` is the single value, or the low end.
 
-    >>> v, b, r = read_figure("5至6", 10**4, None, exact_integer=True)
+    >>> v, b, r = read_written("5至6", 10**4, None, exact_integer=True)
     >>> (v, str(b), r)
     (Fraction(50000, 1), '[50000, 60000]', 'range')
-    >>> str(read_figure("三分之二", 1, "近", exact_integer=False)[1])
+    >>> str(read_written("三分之二", 1, "近", exact_integer=False)[1])
     '[60, 200/3]'
     """
     _check_multiplier(multiplier)

@@ -177,17 +177,11 @@ _ANNOT_RE = re.compile(rf"\(([a-züê]{{0,5}}[{_TONED}ü][a-züê{_TONED}]{{0,5}
 _ORPHAN_RE = re.compile(rf"\(?([a-züê]{{0,5}}[{_TONED}][a-züê{_TONED}]{{0,5}})\)")
 _LOST_CHARS = frozenset("?\ufffd")
 
-_cc = None
-
-
 def _t2s(text: str) -> str:
-    """Traditional→Simplified with OpenCC (lazy singleton: building it costs a few ms)."""
-    global _cc
-    if _cc is None:
-        import opencc
+    """Traditional→Simplified with the package's one OpenCC converter (aidlab.script; OpenCC's own result)."""
+    from .script import _t2s_convert
 
-        _cc = opencc.OpenCC("t2s")
-    return _cc.convert(text)
+    return _t2s_convert(text)
 
 
 def _is_han(ch: str) -> bool:

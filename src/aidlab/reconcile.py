@@ -179,7 +179,7 @@ def unit_family(unit: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _figure_bounds(number: str, multiplier: int, unit: str, qualifier: str, damaged: bool, low: float, high: float) -> Bounds:
+def _written_bounds(number: str, multiplier: int, unit: str, qualifier: str, damaged: bool, low: float, high: float) -> Bounds:
     return claim_bounds({"number": number, "multiplier": multiplier, "unit": unit, "qualifier": qualifier,
                          "damaged": damaged, "low": low, "high": high})
 
@@ -187,8 +187,8 @@ def _figure_bounds(number: str, multiplier: int, unit: str, qualifier: str, dama
 def _bounds_of(r: dict) -> Bounds:
     """claim_bounds of a claim record, computed once per distinct figure (Bounds are immutable)."""
     if r["damaged"]:
-        return _figure_bounds("", 1, r["unit"], "", True, float(r["low"]), float(r["high"]))
-    return _figure_bounds(r["number"], int(r["multiplier"]), r["unit"], r["qualifier"], False, 0.0, 0.0)
+        return _written_bounds("", 1, r["unit"], "", True, float(r["low"]), float(r["high"]))
+    return _written_bounds(r["number"], int(r["multiplier"]), r["unit"], r["qualifier"], False, 0.0, 0.0)
 
 
 def _claim_records(df: pd.DataFrame) -> list[dict]:
