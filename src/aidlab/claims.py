@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -353,6 +353,11 @@ def _unit_before(text: str, start: int) -> str | None:
     return found.group() if found else None
 
 
+#: Claim columns with a fixed numeric or boolean type (the rest are text).
+_TYPED_COLUMNS = {"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
+                  "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"}
+
+
 def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     """Every figure of one cleaned document (headline and body) as a claims DataFrame (CLAIM_COLUMNS)."""
     text = doc.text.text
@@ -397,10 +402,13 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
             sentence=sentence.text, sentence_no=sentence_no, clean_start=start, clean_end=end,
             raw_start=raw_start, raw_end=raw_end, raw_text=doc.raw[raw_start:raw_end],
         ))
-    frame = pd.DataFrame([asdict(r) for r in rows], columns=list(CLAIM_COLUMNS))
-    frame["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(frame) + 1)]
-    return frame.astype({"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
-                         "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"})
+    # built column by column from the records (no per-row dicts, no astype pass: pandas infers the same
+    # float64 / int64 / bool columns from the values); an empty page still gets the typed columns
+    data: dict[str, object] = {c: [getattr(r, c) for r in rows] for c in CLAIM_COLUMNS}
+    data["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(rows) + 1)]
+    for column, dtype in _TYPED_COLUMNS.items():
+        data[column] = np.asarray(data[column], dtype=dtype)
+    return pd.DataFrame(data, columns=list(CLAIM_COLUMNS))
 
 
 def claim_bounds(row) -> Bounds:
