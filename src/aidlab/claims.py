@@ -354,7 +354,7 @@ def _unit_before(text: str, start: int) -> str | None:
 
 
 #: Claim columns with a fixed numeric or boolean type (the rest are text).
-_TYPED_COLUMNS = {"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
+_COLUMN_DTYPES = {"value": "float64", "low": "float64", "high": "float64", "multiplier": "int64",
                   "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"}
 
 
@@ -406,7 +406,7 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
     # float64 / int64 / bool columns from the values); an empty page still gets the typed columns
     data: dict[str, object] = {c: [getattr(r, c) for r in rows] for c in CLAIM_COLUMNS}
     data["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(rows) + 1)]
-    for column, dtype in _TYPED_COLUMNS.items():
+    for column, dtype in _COLUMN_DTYPES.items():
         data[column] = np.asarray(data[column], dtype=dtype)
     return pd.DataFrame(data, columns=list(CLAIM_COLUMNS))
 
