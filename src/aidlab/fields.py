@@ -58,7 +58,7 @@ FIELDS: dict[str, str] = {
                "table, the error raised while processing it (exception type: message); empty when usable.",
     "text": "The text the row stands for. Loaded documents (read_documents): the decoded raw page text, unmodified, into "
             "which every raw_* offset indexes. Segments: the segment's cleaned text. Claims, series and figure tables: "
-            "the figure as it stands in the clean text (qualifier, number, multiplier, unit, trailing qualifier), "
+            "the claim as it stands in the clean text (qualifier, number, multiplier, unit, trailing qualifier), "
             "a quotation, Chinese in both languages.",
     "body_script": "Script of the clean article text after conversion (should be simplified or undetermined).",
     "title": "Headline read from the page, or taken from the manifest; 'unknown' when neither states it.",
@@ -96,8 +96,8 @@ FIELDS: dict[str, str] = {
               "aidlab.reconcile.KINDS and under 'Check kinds' in docs/data_dictionary.md).",
     "reason": "Why the row is classified as it is: for a segment, the rule that assigned its kind; for a corrupt span, "
               "its detection signals (lost-byte, symbol-run, rare-chars …).",
-    "raw_start": "Offset of the first raw-page character the row's segment, span or figure derives from (decoded text, not bytes).",
-    "raw_end": "Offset just after the last raw-page character the row's segment, span or figure derives from.",
+    "raw_start": "Offset of the first raw-page character the row's segment, span or claim derives from (decoded text, not bytes).",
+    "raw_end": "Offset just after the last raw-page character the row's segment, span or claim derives from.",
     "chars": "Characters of the cleaned page in the row's segment (segments table), or in all the document's segments "
              "of the row's kind (figure 1).",
     "span": "Position of the corrupt span in the document (0-based).",
@@ -105,7 +105,7 @@ FIELDS: dict[str, str] = {
     "candidate": "Best repair found (Simplified, `?` where bytes were lost), even when not accepted.",
     "confidence": "Confidence of the candidate repair, 0–1.",
     "accepted": "True when the repair replaced the span in the clean text.",
-    "damaged": "Damage by a lost byte. Claims and figure tables: True when the figure touches a character lost to "
+    "damaged": "Damage by a lost byte. Claims and figure tables: True when the claim touches a character lost to "
                "mojibake, or when no rule reads its number with certainty (reading unread: 不到0, 0余, 零零): its value "
                "is unknown and only bounded. Spans table: the number of the span's characters whose numeric value is "
                "unknown (lost-byte marks and adjacent digits).",
@@ -118,7 +118,7 @@ FIELDS: dict[str, str] = {
     "multiplier": "10**4 for 万, 10**8 for 亿, 10**3 for 千 written after Arabic digits; 10 for 成 (tenths, counted in %); "
                   "1 otherwise. For a range the multiplier after it (5至6万 → 10**4) also applies to the low end unless "
                   "that end carries its own.",
-    "value": "The figure's point value: number × multiplier (51.4万 → 514000); for a form naming several values (a range, "
+    "value": "The claim's point value: number × multiplier (51.4万 → 514000); for a form naming several values (a range, "
              "三四十, 十几) its low end. Empty (NaN) when damaged or unread. In the per-expert table (figure 2b): the "
              "numerator's value divided by the denominator's.",
     "low": "Lowest true value the text allows under the qualifier's reading and the written precision (see `reading`); "
@@ -129,25 +129,25 @@ FIELDS: dict[str, str] = {
     "low_inclusive": "True when `low` itself is possible.",
     "high_inclusive": "True when `high` itself is possible.",
     "unit": "Measure word or unit after the number (名, 人次, 台次, 批次, 项, 个, 家, 元, %, /10万 …); % for 百分之…, "
-            "A分之B and 成, ‰ for 千分之…; for a figure with no unit after it, the unit ending the words before it "
+            "A分之B and 成, ‰ for 千分之…; for a claim with no unit after it, the unit ending the words before it "
             "(门诊诊疗人次超3000万 → 人次).",
     "qualifier": "The qualifier word(s) around the number (超过, 近, 余, 多, 以上, 左右, 上 of 上千, 数 of 数百 …); "
                  "empty when exact as written.",
-    "reading": "How the figure is read into [low, high]: the qualifier's reading when there is a qualifier, else the "
+    "reading": "How the claim is read into [low, high]: the qualifier's reading when there is a qualifier, else the "
                "written form's (point for a plain number): " + _READINGS
                + "; damaged = a lost leading digit (one lost byte swallows one ASCII digit): the number is read with "
-                 "that digit anywhere from 1 to 9. In the per-expert table (figure 2b): point when both figures are "
+                 "that digit anywhere from 1 to 9. In the per-expert table (figure 2b): point when both claims are "
                  "point, else range.",
-    "metric": "What the figure counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure); in the "
+    "metric": "What the claim counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure); in the "
               "per-expert table (figure 2b), the numerator's.",
     "subject": "The words naming what is counted: the noun after the unit if there is one (206名专家 → 专家), else the "
                "words before the number in its clause (接诊患者51.4万人次 → 接诊患者).",
     "scope": "Time scope stated in the sentence (3年来, 2024年, 截至2018年底, 2019年以来); empty when none.",
     "section": "headline or body.",
-    "sentence": "The sentence of the clean text the figure stands in.",
+    "sentence": "The sentence of the clean text the claim stands in.",
     "sentence_no": "Index of that sentence in the clean text (0-based).",
-    "clean_start": "Offset of the figure's first character in the clean article text.",
-    "clean_end": "Offset just after the figure's last character in the clean article text.",
+    "clean_start": "Offset of the claim's first character in the clean article text.",
+    "clean_end": "Offset just after the claim's last character in the clean article text.",
     "raw_text": "The raw page between raw_start and raw_end, untouched (Traditional script, pinyin and mojibake as scraped).",
     # --- attribution (read from aidlab.attribution; two names widened for the other tables) -----------
     **{k: v for k, v in _ATTRIBUTION.items() if k not in ATTRIBUTION_SHARED},
@@ -167,8 +167,8 @@ FIELDS: dict[str, str] = {
     ),
     # --- checks ------------------------------------------------------------------------------------
     "check_id": "Check id: <kind>-<n>, n counting checks of that kind in the table from 1.",
-    "verdict": "consistent (the figures can all be true together under the stated reading), inconsistent (they cannot), "
-               "indeterminate (the text does not decide: damaged figures, ambiguous readings, or nothing to check "
+    "verdict": "consistent (the claims can all be true together under the stated reading), inconsistent (they cannot), "
+               "indeterminate (the text does not decide: damaged claims, ambiguous readings, or nothing to check "
                "against). The disagreements table keeps only inconsistent and indeterminate.",
     "outcome": "Finer result: e.g. ordinary_rounding, truncation_only, no_rounding_mode; complete, partial, exceeds, "
                "damaged; baseline_derived, baseline_agrees, baseline_disagrees, ambiguous_pp_vs_relative, direction_ok, "
@@ -187,10 +187,10 @@ FIELDS: dict[str, str] = {
                      "unknown); empty for within-document checks.",
     "evidence_dates": "Cross-document checks: the date of each claim's page (ISO), ';'-separated in claim order (empty "
                       "when unknown); empty for within-document checks.",
-    "can_fail": "False when the verdict could not have come out inconsistent given how its figures are read, so a "
+    "can_fail": "False when the verdict could not have come out inconsistent given how its claims are read, so a "
                 "consistent verdict confirms nothing: a share tested only against 0–100, a part against an open-ended "
                 "whole, parts against an open-ended total, a GRIM test whose count n is so large that every percentage "
-                "at the written precision is reachable (n × place of the last digit > 50), a repeat of two figures open "
+                "at the written precision is reachable (n × place of the last digit > 50), a repeat of two claims open "
                 "at the same end, a change whose baseline is not stated (indeterminate). True otherwise.",
     # --- series and disagreements (notebook 06) ----------------------------------------------------
     "is_copy": "True when the claim's page is a copy, not the page its republication group is named after.",
