@@ -145,15 +145,10 @@ def _sum_bounds(bounds: Iterable[Bounds]) -> tuple[Fraction, Fraction | None]:
 
 #: Unit families: parts and wholes, repeats and stated baselines are only compared within one family.
 #: A unit missing here is its own family (次, 项, 条, 张 …).
-UNIT_FAMILIES: dict[str, str] = {
-    "名": "persons", "人": "persons", "位": "persons",
-    "人次": "person_visits",
-    "家": "institutions", "所": "institutions", "个": "institutions",
-    "台": "procedures", "台次": "procedures", "例": "procedures", "例次": "procedures",
-    "元": "money",
-    "%": "share", "‰": "share", "/10万": "share", "/万": "share", "/千": "share", "个百分点": "share",
-    "倍": "ratio",
-}
+#: The within-page checks' families: the unit families of `aidlab.attribution.keys.UNIT_FAMILIES` (one
+#: table for the package), with every rate joined into `share` and 个 counted with institutions.
+_COARSER = {"percent": "share", "percentage_points": "share", "rate_per_population": "share", "multiple": "ratio",
+            "units": "institutions"}
 #: Families of rates: a rate is never a whole, never a part of a count and never a repeat of one.
 RATE_FAMILIES = frozenset({"share", "ratio"})
 #: Sentences after / before a total searched for its listed parts (counting only sentences that hold
@@ -174,8 +169,11 @@ _NEAR_HALF = math.sqrt(1 - REPEAT_NEAR)  # v·h and v/h: two values within 10% h
 
 
 def unit_family(unit: str) -> str:
-    """The family of a unit (persons, person_visits, institutions, procedures, money, share, ratio; else the unit)."""
-    return UNIT_FAMILIES.get(unit, unit)
+    """The family of a unit (persons, person_visits, institutions, procedures, money, share, ratio …; else the unit)."""
+    from .attribution.keys import UNIT_FAMILIES
+
+    family = UNIT_FAMILIES.get(unit)
+    return unit if family is None else _COARSER.get(family, family)
 
 
 @lru_cache(maxsize=1 << 16)
