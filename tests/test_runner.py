@@ -173,3 +173,20 @@ def test_store_joins_stream_pieces(tmp_path):
     store_outputs([RunResult(source, executed, 0.0)])
     stored = nbformat.read(str(source), as_version=4).cells[0].outputs
     assert [(o.name, o.text) for o in stored] == [("stdout", "a\nb\n"), ("stderr", "warn\n")]
+
+
+def test_every_notebook_runs_on_another_corpus_without_touching_the_seeds_build(tmp_path):
+    """`aidlab run --corpus OTHER`: every notebook runs on a corpus that is not the seeds (a figure with no
+    pair, a check kind that never fires must not break a cell), into its own build folder."""
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    corpus = ROOT / "tests" / "fixtures" / "crossdoc_unseen"
+    seeds_build = build / "seeds"
+    seeds_build.mkdir(parents=True)
+    (seeds_build / "marker.txt").write_text("the seeds' build", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "aidlab.cli", "run", "--corpus", str(corpus), "--build", str(build),
+                           "--figures", str(figures)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert (build / "crossdoc_unseen" / "claims.parquet").exists()
+    assert sorted(p.name for p in (build / "notebooks" / "crossdoc_unseen").glob("*.ipynb")) == \
+        [p.name for p in numbered_notebooks(ROOT / "notebooks")]
+    assert [p.name for p in seeds_build.iterdir()] == ["marker.txt"]  # another corpus never writes there
