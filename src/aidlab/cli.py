@@ -258,16 +258,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _is_stream(out: str) -> bool:
-    """True for a device or FIFO (after following a link): written into directly, no dictionary beside it."""
-    import stat
+    """True for stdout ('-') and for a device or FIFO: written into directly, no dictionary beside it."""
+    from .io import is_streamed
 
-    if out == "-":
-        return True
-    try:
-        mode = Path(out).stat().st_mode
-    except OSError:
-        return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+    return out == "-" or is_streamed(out)
 
 
     import stat

@@ -51,6 +51,14 @@ def _write_target(path: Path) -> tuple[Path, bool]:
     raise OutputError(f"{path}: is neither a regular file, a device nor a FIFO (socket or block device); refusing to write")
 
 
+def is_streamed(path: str | os.PathLike) -> bool:
+    """True when `atomic_path` would write into `path` directly (a device or FIFO, after following a link)."""
+    try:
+        return _write_target(Path(path))[1]
+    except OutputError:
+        return False  # a folder or a socket: the writer names the problem when it is asked to write
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str = "", *, make_parents: bool = True) -> Iterator[Path]:
     """Yield the path to write to; on success the output is complete at `path`, on error nothing changed.
