@@ -134,12 +134,13 @@ def test_repeat_verdicts(body, verdict):
 def _attributed(bodies: tuple[str, ...], dates: tuple[str, ...], recipient: str = "西藏自治区拉萨市"):
     """Claims and documents of short pages run through the per-page pipeline (attribution included), the
     manifest naming who aids whom, as a researcher fills it."""
-    from aidlab.pipeline import process_document
+    from aidlab.pipeline import PageTask, process_page
 
     claims, docs = [], []
     for i, (body, date) in enumerate(zip(bodies, dates)):
         curated = {"aiding_party": "北京市", "recipient_region": recipient, **({"published": date} if date else {})}
-        res = process_document(f"北京援藏医疗工作报告\n\n{body}\n", f"syn{i}", curated)
+        res = process_page(PageTask(f"syn{i}.txt", f"syn{i}", curated, raw=f"北京援藏医疗工作报告\n\n{body}\n"))
+        assert not res.problem, res.problem
         claims.append(res.claims)
         docs.append(res.document)
     return pd.concat(claims, ignore_index=True), pd.DataFrame(docs)

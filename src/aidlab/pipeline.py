@@ -1,7 +1,8 @@
 """The whole pipeline over a corpus: load → clean → claims per document, then reconcile across them.
 
-`process_document` is a pure function of one document (its raw text and id) returning that document's
-rows of every table. Two ways to run it over a corpus:
+`process_page` is a function of one page (its path, or its decoded text) returning that page's rows of
+every table: read → clean → claims → attribution → within-page checks → signature. Two ways to run it
+over a corpus:
 
 - `build` (in memory, for notebooks on small corpora): every table as a DataFrame, optionally with
   the per-document objects (offset maps) the notebook views need;
@@ -36,7 +37,6 @@ from . import attribution, clean, crossdoc, republication
 from .claims import CLAIM_COLUMNS, extract_claims
 from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .fields import table_columns
-from .io import write_text
 from .load import MAX_PAGE_BYTES, _expand, read_document, read_documents
 from .manifest import (
     CURATED_COLUMNS,
@@ -46,8 +46,8 @@ from .manifest import (
     read_manifest,
     verify_file,
 )
-from .reconcile import CHECK_COLUMNS, Check, check_document
-from .tables import dictionary_frame, write_table
+from .reconcile import CHECK_COLUMNS, check_document
+from .tables import dictionary_frame
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
 CARRIED_FIELDS = ["aiding_party", "aiding_party_en", "recipient_region", "recipient_region_en", "programme"]
@@ -72,26 +72,6 @@ TABLE_DICTIONARIES: dict[str, dict[str, str]] = {
     "claims": CLAIMS_COLUMNS,
     "checks": CHECK_COLUMNS,
 }
-
-
-@dataclass(frozen=True)
-class DocumentResult:
-    """Everything the pipeline derives from one document."""
-
-    doc: clean.CleanDocument | None  # None once collected into a corpus run that does not keep documents
-    document: dict
-    segments: list[dict]
-    spans: list[dict]
-    claims: pd.DataFrame
-    checks: list[Check]
-
-
-def process_document(raw: str, doc_id: str, curated: dict | None = None) -> DocumentResult:
-    """Clean one document, extract its claims and run its within-document checks (pure: no I/O, no shared state)."""
-    doc = clean.clean_document(raw, doc_id)
-    claims = attribution.attribute_claims(doc, extract_claims(doc), curated or {})
-    document = {**clean.document_row(doc, curated), **attribution.document_dates(doc, curated)}
-    return DocumentResult(doc, document, clean.segment_rows(doc), clean.span_rows(doc), claims, check_document(claims))
 
 
 # --- one page, isolated -------------------------------------------------------------------------
@@ -242,11 +222,6 @@ class Tables:
     checks: pd.DataFrame
 
 
-def stderr_progress(n: int, total: int, doc_id: str) -> None:
-    """Progress on one stderr line: [n/total] doc_id."""
-    print(f"\r[{n}/{total}] {doc_id}", end="\n" if n == total else "", file=sys.stderr, flush=True)
-
-
 def _curated_fields(folders: Iterable[Path]) -> dict[str, dict]:
     curated: dict[str, dict] = {}
     for folder in sorted(set(folders)):
@@ -304,33 +279,20 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
             ordered.append(by_id[r.doc_id])
     numbering = CheckNumbering()
     frames = chunk_frames(ordered, numbering)
-    documents, cross = cross_page(frames["claims"], frames["documents"], signatures)
+    documents = with_republication_groups(frames["documents"], signatures)
+    cross = crossdoc.cross_document_checks(frames["claims"], documents[documents["usable"].astype(bool)])
     checks = pd.concat([frames["checks"], numbering.frame([c.row() for c in cross])], ignore_index=True)
     return Tables(loaded=loaded, docs=docs, documents=documents, segments=frames["segments"], spans=frames["spans"],
                   claims=frames["claims"], checks=checks)
 
 
-def cross_page(claims: pd.DataFrame, documents: pd.DataFrame,
-               signatures: dict[str, bytes | None]) -> tuple[pd.DataFrame, list[Check]]:
-    """The cross-page step on compact tables: republication groups (aidlab.republication, from the
-    per-page signatures, sub-quadratic) written into the documents table, then the cross-document
-    checks (aidlab.crossdoc), blocked by quantity key. Unusable pages belong to no group."""
+def with_republication_groups(documents: pd.DataFrame, signatures: dict[str, bytes | None]) -> pd.DataFrame:
+    """The documents table with each page's republication group (aidlab.republication, from the per-page
+    signatures, sub-quadratic), the first half of the cross-page step; unusable pages belong to no group.
+    The second half, aidlab.crossdoc.cross_document_checks, then runs on the usable pages."""
     usable = documents[documents["usable"].astype(bool)]
     groups = republication.republication_groups(usable, {d: s for d, s in signatures.items() if s is not None})
-    documents = documents.assign(republication_group=documents["doc_id"].map(groups).fillna(""))
-    return documents, crossdoc.cross_document_checks(claims, documents[documents["usable"].astype(bool)])
-
-
-def export(tables: Tables, out_dir: str | Path, which: Iterable[str] = TABLE_DICTIONARIES) -> list[Path]:
-    """Write the chosen tables as CSV with a data dictionary beside each; `clean/` gets one body text per document."""
-    out = Path(out_dir)
-    written: list[Path] = []
-    for name in which:
-        written += write_table(getattr(tables, name), out / f"{name}.csv", TABLE_DICTIONARIES[name])
-    if "documents" in which:
-        for doc_id, doc in tables.docs.items():
-            written.append(write_text(out / "clean" / f"{doc_id}.txt", doc.text.text + "\n"))
-    return written
+    return documents.assign(republication_group=documents["doc_id"].map(groups).fillna(""))
 
 
 # --- streamed -----------------------------------------------------------------------------------
@@ -515,9 +477,6 @@ class StreamSummary:
     seconds: float = 0.0
 
 
-#: Claim columns the cross-document step does not read (the raw page text is for display only).
-CROSS_DOCUMENT_DROP = ("raw_text",)
-
 
 def _stream_tasks(paths: str | Path | Iterable[str | Path], steps: str, tasks: list[PageTask] | None,
                   dask: str | None, max_bytes: int) -> list[PageTask]:
@@ -614,7 +573,7 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
         import pyarrow.parquet as pq
 
         documents = pq.read_table(pending / "documents.parquet").to_pandas()
-        documents, _ = cross_page(pd.DataFrame(columns=list(CLAIMS_COLUMNS)), documents, signatures)  # groups only
+        documents = with_republication_groups(documents, signatures)
         if need_checks:
             sinks["claims"].close()
             _write_cross_document_checks(folder, pending, documents, numbering, summary, sinks["checks"])
@@ -665,7 +624,7 @@ def key_blocks(claims_path: Path, scratch: Path, block_claims: int = CROSS_BLOCK
         yield compact_claims(claims_path.parent)
         return
     buckets = -(-total // block_claims)
-    columns = [c for c in source.schema_arrow.names if c in CROSS_COLUMNS and c not in CROSS_DOCUMENT_DROP]
+    columns = [c for c in source.schema_arrow.names if c in CROSS_COLUMNS]
     writers: dict[int, pq.ParquetWriter] = {}
     try:
         for i in range(source.num_row_groups):
@@ -696,7 +655,7 @@ def compact_claims(folder: str | Path) -> pd.DataFrame:
     from .crossdoc import CROSS_COLUMNS
 
     schema = pq.read_schema(folder / "claims.parquet")
-    columns = [c for c in schema.names if c in CROSS_COLUMNS and c not in CROSS_DOCUMENT_DROP]
+    columns = [c for c in schema.names if c in CROSS_COLUMNS]
     table = pq.read_table(folder / "claims.parquet", columns=columns,
                           read_dictionary=[c for c in ("sentence",) if c in columns])
     claims = table.to_pandas(self_destruct=True, split_blocks=True)
