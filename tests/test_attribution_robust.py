@@ -40,3 +40,20 @@ def test_implausible_numbers_give_no_dates():
             assert t.period_start == "" and t.as_of in ("", "2024-02-29"), text
     ten = dating.claim_time(dating.time_words("十年来")[0], None, "", page)
     assert ten.period_start == "2014-02-28"  # 29 February ten years before does not exist
+
+
+def test_a_dateline_the_calendar_does_not_have_is_no_page_date(tmp_path):
+    """2019年02月29日 (a shifted or mistyped dateline) gave a page date 2019-02-29 that crashed the
+    page's attribution (fromisoformat: day is out of range); it is no date, and the page still reads."""
+    from aidlab import pipeline
+
+    body = "\n".join(["山东援藏医疗队圆满完成任务", "2019年02月29日 08:00 来源：大众日报",
+                      "近十年来，山东先后选派206名医疗专家赴日喀则市开展医疗援藏工作，诊疗患者超过8万人次。",
+                      "医疗队累计开展新技术新项目120项，带教本地医务人员300余名。"])
+    page = tmp_path / "odd.txt"
+    page.write_text(body, encoding="utf-8")
+    rows = pipeline.process_page(pipeline.PageTask(str(page), "odd"))
+    assert rows.problem is None and rows.document["usable"]
+    assert rows.document["published"] != "2019-02-29" and rows.document["page_date"] != "2019-02-29"
+    assert {r["text"] for r in rows.claims or []} >= {"206名", "超过8万人次", "300余名"}
+    assert all(r["as_of"] == "" or r["as_of"][:4].isdigit() for r in rows.claims or [])

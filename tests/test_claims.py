@@ -143,3 +143,18 @@ def test_metric_reads_the_whole_clause_and_falls_back_on_the_unit(seed_claims):
     assert by_text.loc["185名", "metric"] == "trainees"
     # the second growth rate of a list has no words of its own: % alone makes it a rate
     assert by_text.loc["25%", "metric"] == "rate"
+
+
+def test_records_path_gives_the_frame_path(cleaned):
+    """The pipeline stays on claim records per page and builds one frame per chunk; on every seed that is
+    the very frame (values, dtypes, order) the DataFrame path of notebooks and tests gives."""
+    from aidlab.attribution import attribute_claims, attribute_records
+    from aidlab.claims import claim_records, claims_frame
+
+    records, frames = [], []
+    for doc in cleaned.values():
+        records += attribute_records(doc, claim_records(doc))
+        frames.append(attribute_claims(doc, extract_claims(doc)))
+    assert len(records) > 50
+    pd.testing.assert_frame_equal(claims_frame(records, pipeline.CLAIMS_COLUMNS),
+                                  pd.concat(frames, ignore_index=True))

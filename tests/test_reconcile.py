@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from aidlab import clean, pipeline
-from aidlab.claims import extract_claims
+from aidlab.claims import claims_frame, extract_claims
 from aidlab.reconcile import CHECK_COLUMNS, KINDS, check_document, checks_frame, reconcile
 
 
@@ -134,16 +134,16 @@ def test_repeat_verdicts(body, verdict):
 def _attributed(bodies: tuple[str, ...], dates: tuple[str, ...], recipient: str = "西藏自治区拉萨市"):
     """Claims and documents of short pages run through the per-page pipeline (attribution included), the
     manifest naming who aids whom, as a researcher fills it."""
-    from aidlab.pipeline import PageTask, process_page
+    from aidlab.pipeline import CLAIMS_COLUMNS, PageTask, process_page
 
     claims, docs = [], []
     for i, (body, date) in enumerate(zip(bodies, dates)):
         curated = {"aiding_party": "北京市", "recipient_region": recipient, **({"published": date} if date else {})}
         res = process_page(PageTask(f"syn{i}.txt", f"syn{i}", curated, raw=f"北京援藏医疗工作报告\n\n{body}\n"))
         assert not res.problem, res.problem
-        claims.append(res.claims)
+        claims += res.claims or []
         docs.append(res.document)
-    return pd.concat(claims, ignore_index=True), pd.DataFrame(docs)
+    return claims_frame(claims, CLAIMS_COLUMNS), pd.DataFrame(docs)
 
 
 @pytest.mark.parametrize("bodies,dates,kind,verdict,outcome", [

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -125,9 +125,9 @@ SCOPE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One reported figure. Offsets: clean_* index the clean article text, raw_* the raw page."""
+class Claim(TypedDict):
+    """One reported figure as a plain record (a dict keyed by CLAIM_COLUMNS, cheap to build, check and send
+    between processes). Offsets: clean_* index the clean article text, raw_* the raw page."""
 
     doc_id: str
     claim_id: str
@@ -358,14 +358,19 @@ _COLUMN_DTYPES = {"value": "float64", "low": "float64", "high": "float64", "mult
                   "damaged": "bool", "low_inclusive": "bool", "high_inclusive": "bool"}
 
 
-def extract_claims(doc: CleanDocument) -> pd.DataFrame:
-    """Every figure of one cleaned document (headline and body) as a claims DataFrame (CLAIM_COLUMNS)."""
+def claim_records(doc: CleanDocument) -> list[Claim]:
+    """Every figure of one cleaned document (headline and body) as claim records, in text order.
+
+    The per-page path of the pipeline stays on these records (attribution and the within-page checks
+    take them as they are); a DataFrame is built once per chunk of pages (`claims_frame`), not per page.
+    """
     text = doc.text.text
     damaged = doc.damaged_mask()
     corrupt = doc.corrupt_mask()
     sentences = doc.sentences
     sentence_starts = np.array([s.start for s in sentences] or [0])
     rows: list[Claim] = []
+    doc_id = doc.doc_id
     for found_match in FIGURE.finditer(text):
         m = _figure_match(text, found_match, corrupt)
         if m is None:
@@ -394,7 +399,7 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
         sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
         sentence = sentences[sentence_no] if sentences else Sentence(0, len(text), text)
         rows.append(Claim(
-            doc_id=doc.doc_id, claim_id="", text=text[start:end], number=num or "", multiplier=multiplier,
+            doc_id=doc_id, claim_id=f"{doc_id}#{len(rows) + 1}", text=text[start:end], number=num or "", multiplier=multiplier,
             value=r.value, low=r.low, high=r.high, low_inclusive=r.low_inclusive, high_inclusive=r.high_inclusive,
             unit=unit, qualifier=qualifier, reading=r.reading,
             metric=classify(unit, after_clause, before), subject=subject, scope=_scope(sentence, start),
@@ -402,13 +407,26 @@ def extract_claims(doc: CleanDocument) -> pd.DataFrame:
             sentence=sentence.text, sentence_no=sentence_no, clean_start=start, clean_end=end,
             raw_start=raw_start, raw_end=raw_end, raw_text=doc.raw[raw_start:raw_end],
         ))
-    # built column by column from the records (no per-row dicts, no astype pass: pandas infers the same
-    # float64 / int64 / bool columns from the values); an empty page still gets the typed columns
-    data: dict[str, object] = {c: [getattr(r, c) for r in rows] for c in CLAIM_COLUMNS}
-    data["claim_id"] = [f"{doc.doc_id}#{i}" for i in range(1, len(rows) + 1)]
+    return rows
+
+
+def claims_frame(records: Sequence[Mapping], columns: Iterable[str] = CLAIM_COLUMNS) -> pd.DataFrame:
+    """Claim records (of one page or many) as a claims DataFrame with the given columns.
+
+    Built column by column (no astype pass: pandas infers the same str columns from the values, and the
+    numeric and boolean ones get their fixed dtype), so an empty list still gives the typed columns.
+    """
+    columns = list(columns)
+    data: dict[str, object] = {c: [r[c] for r in records] for c in columns}
     for column, dtype in _COLUMN_DTYPES.items():
-        data[column] = np.asarray(data[column], dtype=dtype)
-    return pd.DataFrame(data, columns=list(CLAIM_COLUMNS))
+        if column in data:
+            data[column] = np.asarray(data[column], dtype=dtype)
+    return pd.DataFrame(data, columns=columns)
+
+
+def extract_claims(doc: CleanDocument) -> pd.DataFrame:
+    """Every figure of one cleaned document (headline and body) as a claims DataFrame (CLAIM_COLUMNS)."""
+    return claims_frame(claim_records(doc))
 
 
 def claim_bounds(row) -> Bounds:

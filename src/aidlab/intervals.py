@@ -32,6 +32,7 @@ while an even last digit keeps the note's closed [-5, +5].
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -551,8 +552,14 @@ def _span_bounds(key: str, surface: str, lo: Fraction, hi: Fraction) -> Bounds:
     raise ValueError(f"{surface} has no reading on a number naming several values or a ratio")
 
 
+#: Distinct written forms whose readings are kept (a reading is immutable, and the same forms recur on
+#: page after page: 10名, 2019年, 50%); bounded, so memory stays flat however many pages a run reads.
+READ_CACHE = 8192
+
+
+@functools.lru_cache(maxsize=READ_CACHE)
 def read_written(written: str, multiplier: int, qualifier: str | None, *,
-                exact_integer: bool) -> tuple[Fraction, Bounds, str]:
+                 exact_integer: bool) -> tuple[Fraction, Bounds, str]:
     """(value, bounds, reading key) of any written form of a non-negative figure; ValueError when unreadable.
 
     `written` is the number as it stands before a multiplier written after it (and before the

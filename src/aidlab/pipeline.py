@@ -34,7 +34,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import attribution, clean, crossdoc, republication
-from .claims import CLAIM_COLUMNS, extract_claims
+from .claims import CLAIM_COLUMNS, claim_records, claims_frame
 from .errors import LoadError, LoadWarning, SeedIntegrityError
 from .fields import table_columns
 from .load import MAX_PAGE_BYTES, _expand, read_document, read_documents
@@ -102,7 +102,7 @@ class PageRows:
     document: dict
     segments: list[dict] = field(default_factory=list)
     spans: list[dict] = field(default_factory=list)
-    claims: pd.DataFrame | None = None
+    claims: list[dict] | None = None  # claim records with their attribution (CLAIMS_COLUMNS)
     checks: list[dict] = field(default_factory=list)
     text: str | None = None        # the clean article text (for clean/<doc_id>.txt)
     problem: str | None = None
@@ -156,9 +156,9 @@ def process_page(task: PageTask, keep_doc: bool = False) -> PageRows:
                         text=doc.text.text, doc=doc if keep_doc else None,
                         signature=republication.page_signature(doc.text.text))
         if task.steps in ("claims", "checks"):
-            rows.claims = attribution.attribute_claims(doc, extract_claims(doc), task.curated or {})
+            rows.claims = attribution.attribute_records(doc, claim_records(doc), task.curated or {})
         if task.steps == "checks":
-            rows.checks = [c.row() for c in check_document(rows.claims)]
+            rows.checks = [c.row() for c in check_document(rows.claims or [])]
         return rows
     except Exception as exc:  # noqa: BLE001 - isolation is the point: the page is named, the run goes on
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -192,12 +192,12 @@ class CheckNumbering:
 
 def chunk_frames(pages: list[PageRows], numbering: CheckNumbering) -> dict[str, pd.DataFrame]:
     """The rows of some pages as one DataFrame per table (columns in dictionary order)."""
-    claims = [p.claims for p in pages if p.claims is not None and len(p.claims)]
+    claims = [r for p in pages if p.claims for r in p.claims]
     return {
         "documents": pd.DataFrame([p.document for p in pages], columns=list(DOCUMENTS_COLUMNS)),
         "segments": pd.DataFrame([s for p in pages for s in p.segments], columns=list(clean.SEGMENT_COLUMNS)),
         "spans": pd.DataFrame([s for p in pages for s in p.spans], columns=list(clean.SPAN_COLUMNS)),
-        "claims": (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=list(CLAIMS_COLUMNS))),
+        "claims": claims_frame(claims, CLAIMS_COLUMNS) if claims else pd.DataFrame(columns=list(CLAIMS_COLUMNS)),
         "checks": numbering.frame([c for p in pages for c in p.checks]),
     }
 

@@ -53,6 +53,7 @@ page does not state.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -650,8 +651,11 @@ def _find_date(text: str, datelines: list[Segment]) -> tuple[str, int, int] | No
     for seg in datelines:
         for m in _DATE.finditer(text, seg.start, seg.end):
             y, mo, d = (int(g) for g in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}", m.start(), m.end()
+            try:  # a date the calendar does not have (2019年02月29日, 4月31日) is no date: never a guess
+                iso = dt.date(y, mo, d).isoformat()
+            except ValueError:
+                continue
+            return iso, m.start(), m.end()
     return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 
@@ -29,6 +30,7 @@ __all__ = [
     "ATTRIBUTION_COLUMNS",
     "DOCUMENT_DATE_COLUMNS",
     "attribute_claims",
+    "attribute_records",
     "check_manifest_dates",
     "document_dates",
     "key_contains",
@@ -292,21 +294,32 @@ def _claim_row(pg: _Page, start: int, end: int, sno: int, unit, metric) -> dict[
     }
 
 
+def _attributions(doc, claims: Iterable[tuple[int, int, int, str, str]], curated: dict) -> list[dict[str, str]]:
+    """ATTRIBUTION_COLUMNS of each claim given as (clean_start, clean_end, sentence_no, unit, metric)."""
+    pg = _Page(doc, curated)
+    return [_claim_row(pg, int(start), int(end), int(sno), unit, metric) for start, end, sno, unit, metric in claims]
+
+
+def attribute_records(doc, records: Sequence[Mapping], curated: dict | None = None) -> list[dict]:
+    """The claim records of one document (aidlab.claims.claim_records), each with ATTRIBUTION_COLUMNS
+    added (new records; pure, per page). The pipeline's per-page path: no DataFrame."""
+    if not records:
+        return []
+    found = _attributions(doc, ((r["clean_start"], r["clean_end"], r["sentence_no"], r["unit"], r["metric"])
+                                for r in records), curated or {})
+    return [{**r, **a} for r, a in zip(records, found)]
+
+
 def attribute_claims(doc, claims: pd.DataFrame, curated: dict | None = None) -> pd.DataFrame:
     """The claims of one document with ATTRIBUTION_COLUMNS added (a new frame; pure, per page)."""
-    curated = curated or {}
     if claims.empty:
         out = claims.copy()
         for col in ATTRIBUTION_COLUMNS:
             out[col] = pd.Series(dtype=str)
         return out
-    pg = _Page(doc, curated)
-    cols: dict[str, list[str]] = {c: [] for c in ATTRIBUTION_COLUMNS}
-    for start, end, sno, unit, metric in zip(claims["clean_start"].tolist(), claims["clean_end"].tolist(),
-                                             claims["sentence_no"].tolist(), claims["unit"].tolist(),
-                                             claims["metric"].tolist()):
-        row = _claim_row(pg, int(start), int(end), int(sno), unit, metric)
-        for c in ATTRIBUTION_COLUMNS:
-            cols[c].append(row[c])
+    found = _attributions(doc, zip(claims["clean_start"].tolist(), claims["clean_end"].tolist(),
+                                   claims["sentence_no"].tolist(), claims["unit"].tolist(),
+                                   claims["metric"].tolist()), curated or {})
+    cols = {c: [row[c] for row in found] for c in ATTRIBUTION_COLUMNS}
     added = pd.DataFrame(cols, index=claims.index, columns=list(ATTRIBUTION_COLUMNS))
     return pd.concat([claims, added], axis=1)
