@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -155,22 +156,41 @@ def _rounded(n: int) -> int:
     return max(1, round(n / p) * p)
 
 
+def _ensemble(signatures: Mapping[str, bytes]) -> tuple[Any, dict[str, tuple[Any, int]]]:
+    """(MinHash LSH Ensemble of the pages with enough shingles, doc_id → (MinHash, set size) of those
+    pages in doc_id order); the index is None when fewer than two pages qualify."""
+    from datasketch import MinHashLSHEnsemble
+
+    decoded = {d: _decode(s) for d, s in signatures.items()}
+    usable = {d: (m, n) for d, (m, n) in sorted(decoded.items()) if n >= MIN_SHINGLES}
+    if len(usable) < 2:
+        return None, usable
+    index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(NUM_PART, len(usable)), m=ENSEMBLE_M)
+    index.index([(d, m, _rounded(n)) for d, (m, n) in usable.items()])
+    return index, usable
+
+
 def _candidates(signatures: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
     """(doc_id, its candidate copies) for every page with enough shingles, in doc_id order.
 
     Candidates come from a MinHash LSH Ensemble over the signatures: each page is indexed and queried
     once, so the work grows with the number of pages and of candidates, not with all pairs.
     """
-    from datasketch import MinHashLSHEnsemble
-
-    decoded = {d: _decode(s) for d, s in signatures.items()}
-    usable = {d: (m, n) for d, (m, n) in sorted(decoded.items()) if n >= MIN_SHINGLES}
-    if len(usable) < 2:
+    index, usable = _ensemble(signatures)
+    if index is None:
         return
-    index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(NUM_PART, len(usable)), m=ENSEMBLE_M)
-    index.index([(d, m, _rounded(n)) for d, (m, n) in usable.items()])
     for d, (m, n) in usable.items():
         yield d, sorted(o for o in index.query(m, _rounded(n)) if o != d)
+
+
+def _withdraw(index: Any, key: str) -> None:
+    """Take a page out of the ensemble (datasketch's ensemble has no remove; the MinHash LSH indexes of
+    the one partition holding the page do)."""
+    for part in index.indexes:
+        if any(key in lsh for lsh in part.values()):
+            for lsh in part.values():
+                lsh.remove(key)
+            return
 
 
 def _verifier(signatures: Mapping[str, bytes],
@@ -241,13 +261,21 @@ def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes
 
     sigs = {d: signatures[d] for d in ids if d in signatures and signatures[d] is not None}
     verify = _verifier(sigs, texts)
-    for d, others in _candidates(sigs):
-        for other in others:
+    index, usable = _ensemble(sigs)
+    for d, (m, n) in usable.items() if index is not None else ():
+        joined = []
+        for other in sorted(o for o in index.query(m, _rounded(n)) if o != d):
             ra, rb = find(d), find(other)
             # a candidate already in the page's group needs no verification: the groups are the same as
             # those of all verified pairs, but a page copied k times costs k verifications, not k²
             if ra != rb and verify(d, other) >= CONTAINMENT_THRESHOLD:
                 parent[max(ra, rb)] = min(ra, rb)
+                joined.append(other)
+        # the pages that just joined d's group leave the index (d stands for them in later queries; they
+        # still make their own query in turn), so a page copied k times is a candidate of few queries,
+        # not of all k: LSH buckets hold keys in plain sets, and enumerating them cost k² for k copies
+        for other in joined:
+            _withdraw(index, other)
     dates = _page_dates(documents)
     members: dict[str, list[str]] = {}
     for d in ids:
