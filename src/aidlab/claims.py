@@ -190,9 +190,13 @@ def _subject_and_contexts(text: str, start: int, end: int) -> tuple[str, str, st
     return (obj or before), after_clause, before
 
 
-def _scope(sentence: Sentence, start: int) -> str:
+def _scope_phrases(sentence: Sentence) -> list[tuple[int, str]]:
+    """(clean offset, words) of every time-scope phrase of a sentence (found once per sentence)."""
+    return [(m.start() + sentence.start, m.group()) for m in SCOPE.finditer(sentence.text)]
+
+
+def _scope(found: list[tuple[int, str]], start: int) -> str:
     """The time scope of a figure at clean offset `start`: nearest scope phrase before it in its sentence, else the first one."""
-    found = [(m.start() + sentence.start, m.group()) for m in SCOPE.finditer(sentence.text)]
     before = [g for s, g in found if s < start]
     if before:
         return before[-1]
@@ -371,6 +375,7 @@ def claim_records(doc: CleanDocument) -> list[Claim]:
     sentence_starts = np.array([s.start for s in sentences] or [0])
     rows: list[Claim] = []
     doc_id = doc.doc_id
+    scopes: dict[int, list[tuple[int, str]]] = {}
     for found_match in FIGURE.finditer(text):
         m = _figure_match(text, found_match, corrupt)
         if m is None:
@@ -398,11 +403,13 @@ def claim_records(doc: CleanDocument) -> list[Claim]:
         subject, after_clause, before = _subject_and_contexts(text, start, end)
         sentence_no = int(np.searchsorted(sentence_starts, start, side="right") - 1) if sentences else 0
         sentence = sentences[sentence_no] if sentences else Sentence(0, len(text), text)
+        if sentence_no not in scopes:
+            scopes[sentence_no] = _scope_phrases(sentence)
         rows.append(Claim(
             doc_id=doc_id, claim_id=f"{doc_id}#{len(rows) + 1}", text=text[start:end], number=num or "", multiplier=multiplier,
             value=r.value, low=r.low, high=r.high, low_inclusive=r.low_inclusive, high_inclusive=r.high_inclusive,
             unit=unit, qualifier=qualifier, reading=r.reading,
-            metric=classify(unit, after_clause, before), subject=subject, scope=_scope(sentence, start),
+            metric=classify(unit, after_clause, before), subject=subject, scope=_scope(scopes[sentence_no], start),
             damaged=r.damaged, section="headline" if start < doc.headline_end else "body",
             sentence=sentence.text, sentence_no=sentence_no, clean_start=start, clean_end=end,
             raw_start=raw_start, raw_end=raw_end, raw_text=doc.raw[raw_start:raw_end],

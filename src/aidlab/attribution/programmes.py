@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -31,6 +32,7 @@ from . import regions
 UNKNOWN = "unknown"
 INTERPROVINCIAL = "interprovincial"
 _QUOTES = "“”\"‘’「」『』《》'"
+_DROP_QUOTES = str.maketrans("", "", _QUOTES)
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ class Cue:
 
 def find_cues(text: str) -> list[Cue]:
     """Every programme cue of a text, a cue inside a longer cue of another programme dropped."""
-    keep = [i for i, ch in enumerate(text) if ch not in _QUOTES]
-    bare = "".join(text[i] for i in keep)
-    keep.append(len(text))
+    bare = text.translate(_DROP_QUOTES)
+    # offsets of the quote-free text in the original: the identity on the many pages without quotes
+    keep: Sequence[int] = (range(len(text) + 1) if len(bare) == len(text)
+                           else [*(i for i, ch in enumerate(text) if ch not in _QUOTES), len(text)])
     found: list[Cue] = []
     for p in PROGRAMMES.values():
         for pattern, regional in ((p.cues, False), (p.region_cues, True)):
