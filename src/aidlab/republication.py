@@ -12,7 +12,8 @@ Method (two steps, both per page or sub-quadratic):
    128-value MinHash of that set (datasketch, permutation scheme ``affine32``) plus the set's size:
    516 bytes a page.
 2. Across pages, :func:`republication_groups` indexes every signature in a MinHash LSH Ensemble
-   (datasketch's index for *containment* queries, Zhu et al., VLDB 2016) and queries each page
+   (the index for *containment* queries of Zhu et al., VLDB 2016, with datasketch's partitions and
+   parameters, held in numpy arrays by :mod:`aidlab.containment_index`: ≈ 3 KB a page) and queries each page
    against it. Containment |A ∩ B| / |A| of the smaller page's shingles in the larger one's is what
    finds an article inside a mirror that interleaves spam lines: the mirror's extra lines lower the
    Jaccard similarity of the two pages but not the share of the article's shingles found in the
@@ -40,11 +41,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .containment_index import ContainmentIndex
 from .fields import table_columns
 
 SHINGLE = 5
@@ -55,9 +56,9 @@ CONTAINMENT_THRESHOLD = 0.7
 LSH_THRESHOLD = 0.5
 MIN_SHINGLES = 40
 NUM_PART = 8
-#: LSH Ensemble memory factor (datasketch `m`, 2 … num_perm): the index costs about m times a plain MinHash
-#: LSH. Calibrated: m = 2 finds all 1 000 planted copies among 5 000 pages (benchmarks/bench_crossdoc.py) and
-#: every group of the synthetic corpora, like m = 4, with 30 % less index memory (4 000 near-copies: 123 → 85 MiB).
+#: LSH Ensemble factor (datasketch `m`, 2 … num_perm): the number of band widths r of each partition grows
+#: with it, and the index with them. Calibrated: m = 2 finds all 1 000 planted copies among 5 000 pages
+#: (benchmarks/bench_crossdoc.py) and every group of the synthetic corpora, like m = 4, with fewer bands a page.
 ENSEMBLE_M = 2
 
 _SPACE = re.compile(r"\s+")
@@ -110,14 +111,20 @@ def page_signature(clean_text: str) -> bytes:
     return np.concatenate([np.array([hv.size], dtype="<u4"), values]).tobytes()
 
 
-def _decode(signature: bytes | np.ndarray):
-    """(LeanMinHash, shingle count) of a signature made by page_signature."""
-    from datasketch import LeanMinHash
-
+def _values(signature: bytes | np.ndarray) -> np.ndarray:
+    """[shingle count, 128 MinHash values] of a signature made by page_signature, as uint32."""
     arr = np.frombuffer(signature, dtype="<u4") if isinstance(signature, (bytes, bytearray, memoryview)) \
         else np.asarray(signature, dtype="<u4")
     if arr.size != NUM_PERM + 1:
         raise ValueError(f"a republication signature holds {NUM_PERM + 1} uint32 values, got {arr.size}")
+    return arr
+
+
+def _decode(signature: bytes | np.ndarray):
+    """(LeanMinHash, shingle count) of a signature made by page_signature."""
+    from datasketch import LeanMinHash
+
+    arr = _values(signature)
     return LeanMinHash(seed=SEED, hashvalues=arr[1:].astype(np.uint32), scheme=SCHEME), int(arr[0])
 
 
@@ -156,41 +163,35 @@ def _rounded(n: int) -> int:
     return max(1, round(n / p) * p)
 
 
-def _ensemble(signatures: Mapping[str, bytes]) -> tuple[Any, dict[str, tuple[Any, int]]]:
-    """(MinHash LSH Ensemble of the pages with enough shingles, doc_id → (MinHash, set size) of those
-    pages in doc_id order); the index is None when fewer than two pages qualify."""
-    from datasketch import MinHashLSHEnsemble
-
-    decoded = {d: _decode(s) for d, s in signatures.items()}
-    usable = {d: (m, n) for d, (m, n) in sorted(decoded.items()) if n >= MIN_SHINGLES}
-    if len(usable) < 2:
-        return None, usable
-    index = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(NUM_PART, len(usable)), m=ENSEMBLE_M)
-    index.index([(d, m, _rounded(n)) for d, (m, n) in usable.items()])
-    return index, usable
+def _index(signatures: Mapping[str, bytes]) -> tuple[ContainmentIndex | None, list[str]]:
+    """(containment index of the pages with enough shingles, their doc_ids in order: page k of the index is
+    doc_ids[k]); the index is None when fewer than two pages qualify."""
+    ids, rows, sizes = [], [], []
+    for d in sorted(signatures):
+        arr = _values(signatures[d])
+        if int(arr[0]) >= MIN_SHINGLES:
+            ids.append(d)
+            rows.append(arr[1:])
+            sizes.append(_rounded(int(arr[0])))
+    if len(ids) < 2:
+        return None, ids
+    index = ContainmentIndex(np.stack(rows), np.array(sizes), threshold=LSH_THRESHOLD,
+                             num_part=min(NUM_PART, len(ids)), m=ENSEMBLE_M)
+    return index, ids
 
 
 def _candidates(signatures: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
     """(doc_id, its candidate copies) for every page with enough shingles, in doc_id order.
 
-    Candidates come from a MinHash LSH Ensemble over the signatures: each page is indexed and queried
-    once, so the work grows with the number of pages and of candidates, not with all pairs.
+    Candidates come from a MinHash LSH Ensemble over the signatures (aidlab.containment_index): each page
+    is indexed and queried once, so the work grows with the number of pages and of candidates, not with
+    all pairs.
     """
-    index, usable = _ensemble(signatures)
+    index, ids = _index(signatures)
     if index is None:
         return
-    for d, (m, n) in usable.items():
-        yield d, sorted(o for o in index.query(m, _rounded(n)) if o != d)
-
-
-def _withdraw(index: Any, key: str) -> None:
-    """Take a page out of the ensemble (datasketch's ensemble has no remove; the MinHash LSH indexes of
-    the one partition holding the page do)."""
-    for part in index.indexes:
-        if any(key in lsh for lsh in part.values()):
-            for lsh in part.values():
-                lsh.remove(key)
-            return
+    for k, d in enumerate(ids):
+        yield d, [ids[j] for j in index.query(k)]
 
 
 def _verifier(signatures: Mapping[str, bytes],
@@ -261,21 +262,20 @@ def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes
 
     sigs = {d: signatures[d] for d in ids if d in signatures and signatures[d] is not None}
     verify = _verifier(sigs, texts)
-    index, usable = _ensemble(sigs)
-    for d, (m, n) in usable.items() if index is not None else ():
-        joined = []
-        for other in sorted(o for o in index.query(m, _rounded(n)) if o != d):
+    index, usable = _index(sigs)
+    for k, d in enumerate(usable if index is not None else []):
+        assert index is not None
+        for j in index.query(k).tolist():
+            other = usable[j]
             ra, rb = find(d), find(other)
             # a candidate already in the page's group needs no verification: the groups are the same as
             # those of all verified pairs, but a page copied k times costs k verifications, not k²
             if ra != rb and verify(d, other) >= CONTAINMENT_THRESHOLD:
                 parent[max(ra, rb)] = min(ra, rb)
-                joined.append(other)
-        # the pages that just joined d's group leave the index (d stands for them in later queries; they
-        # still make their own query in turn), so a page copied k times is a candidate of few queries,
-        # not of all k: LSH buckets hold keys in plain sets, and enumerating them cost k² for k copies
-        for other in joined:
-            _withdraw(index, other)
+                # a page that joined d's group leaves the index (d stands for it in later queries; it still
+                # makes its own query in turn), so a page copied k times is a candidate of few queries, not
+                # of all k: k copies cost about k candidates, not k²
+                index.withdraw(j)
     dates = _page_dates(documents)
     members: dict[str, list[str]] = {}
     for d in ids:
