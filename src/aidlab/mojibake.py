@@ -722,15 +722,11 @@ def _regions(text: str) -> list[tuple[int, int]]:
     Fast pre-filter (one dictionary look-up per character) so that clean pages cost almost
     nothing; a garbled run always contains rare/level-2/symbol characters or a lost byte.
     """
-    hits: list[int] = []
     sus = _SUSPICIOUS
     kl = _klass
-    for i, ch in enumerate(text):
-        if ch < "\x80":
-            if ch == "?":
-                hits.append(i)
-        elif ch > "\u02ff" and kl(ch) in sus:      # Latin letters: pinyin annotations
-            hits.append(i)
+    # `?`, and characters above U+02FF (Latin letters: pinyin annotations) of a suspicious class;
+    # the scan skips, in C, the characters that can never be suspicious (`_plain_chars`)
+    hits = [m.start() for m in _region_suspects().finditer(text) if kl(m.group()) in sus]
     out: list[list[int]] = []
     n = len(text)
     for i in hits:
@@ -755,11 +751,197 @@ def _regions(text: str) -> list[tuple[int, int]]:
     return res
 
 
+@cache
+def _plain_chars() -> str:
+    """Non-ASCII characters that can never be a signal nor suspicious: the GB2312 level-1 hanzi
+    and the common punctuation, each checked with `_klass` itself (so the set cannot disagree
+    with it). They are most of a clean Simplified page."""
+    level1 = bytes(b for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)
+                   for b in (lead, trail)).decode("gb2312", errors="ignore")
+    chars = set(level1) | _COMMON_PUNCT | {chr(o) for o in range(0xFF01, 0xFF5F)}
+    return "".join(sorted(c for c in chars if not c.isascii() and _klass(c) in ("han:top", "han:l1", "punct")))
+
+
+def _char_class_re(first: str) -> re.Pattern[str]:
+    """A pattern matching one character that is neither plain nor in the ranges of `first`."""
+    return re.compile("[^" + first + re.escape(_plain_chars()) + "]")
+
+
+@cache
+def _region_suspects() -> re.Pattern[str]:
+    """Candidates of `_regions`: `?` and characters above U+02FF that are not plain."""
+    return _char_class_re("\x00->@-\u02ff")
+
+
+@cache
+def _signal_suspects() -> re.Pattern[str]:
+    """Candidates of `_signal_bound`: non-ASCII characters that are not plain (Latin-1 signs
+    such as `×` count as signals in the full analysis although `_regions` ignores them)."""
+    return _char_class_re("\x00-\x7f")
+
+
+#: Bounds are compared with this much slack: they add the same weights and scores in another
+#: order than the full analysis, so float rounding must not decide at a threshold.
+_SLACK = 1e-6
+#: A stray-byte candidate: an ASCII byte of the trail range (0x40–0x7E) right after a non-ASCII character.
+_STRAY_RE = re.compile(r"(?<=[^\x00-\x7f])[\x40-\x7e]")
+
+#: The most a character of each class can weigh as a signal (`_char_weight`: a symbol needs a CJK
+#: neighbour, its weight only falls from there).
+_MAX_CHAR_WEIGHT = {"han:rare": W_RARE, "han:l2": W_LEVEL2, "symbol": W_SYMBOL, "enum": W_ENUM,
+                    "typo": W_TYPO}
+
+
+def _stray_bound(text: str, i: int) -> float:
+    """Upper bound of the weight of the ASCII byte text[i] as a stray byte (`_char_weight`)."""
+    pc = _klass(text[i - 1])
+    if not (pc.startswith("han") or pc in ("symbol", "enum")):
+        return 0.0
+    if i + 1 < len(text) and text[i + 1] == "(":
+        return W_STRAY_ANNOT            # only if the `(` opens an annotation
+    nc = _klass(text[i + 1]) if i + 1 < len(text) else ""
+    return W_STRAY if nc.startswith("han") or nc in ("punct", "symbol") else 0.0
+
+
+def _signal_bound(text: str) -> list[tuple[int, float]]:
+    """(offset, upper bound of its weight) of every character that may be a signal in a slice
+    without lost-byte markers, sorted by offset (lost markers are left to the full analysis)."""
+    out = [(m.start(), _MAX_CHAR_WEIGHT.get(_klass(m.group()), 0.0))
+           for m in _signal_suspects().finditer(text)]
+    out += [(m.start(), _stray_bound(text, m.start())) for m in _STRAY_RE.finditer(text)]
+    return sorted(t for t in out if t[1] > 0)
+
+
+def _chain_bound(signals: list[tuple[int, float]], bridges: list[tuple[int, int]]) -> float:
+    """Largest total weight of signals chained at most MERGE_GAP characters apart, where a bridge
+    (the extent of a run that may hold a realignment window, weight 0) chains what it covers."""
+    items = sorted([(i, i, w) for i, w in signals] + [(a, b, 0.0) for a, b in bridges])
+    best = total = 0.0
+    end = -MERGE_GAP - 2
+    for a, b, w in items:
+        total = total + w if a - end - 1 <= MERGE_GAP else w
+        best = max(best, total)
+        end = max(end, b) if a - end - 1 <= MERGE_GAP else b
+    return best
+
+
+@cache
+def _lead_bound(lead: int) -> float:
+    """Best score of a realigned pair with this lead byte, over every lead byte of the next
+    character (0x81–0xFE), as `_decode_pair` scores it."""
+    return max(_decode_pair(lead, trail)[1] for trail in range(0x81, 0xFF))
+
+
+#: (bound of what realigning a character gains, what dropping it gains) per character (see
+#: `_shift_profile`); a character that ends a run has (-inf, -inf), which resets the scan.
+_PROFILES: dict[str, tuple[float, float]] = {}
+
+
+def _shift_profile(ch: str) -> tuple[float, float]:
+    """For a character that can stand in a realignment run: (bound of what realigning it can gain,
+    what dropping it gains); (-inf, -inf) for a character that ends a run (ASCII, not two bytes)."""
+    code = None if ch.isascii() else _gbk2(ch)
+    if code is None:
+        prof = (-math.inf, -math.inf)
+    else:
+        asis = _char_score(ch)
+        prof = (_lead_bound(code[1]) - asis, -asis)
+    _PROFILES[ch] = prof
+    return prof
+
+
+def _stray_value(text: str, i: int) -> float:
+    """End value of a window ending at a run's last character text[i - 1]: the stray byte text[i]
+    completing its last pair (`_stray_end`), else S_MARK."""
+    if i < len(text) and "\x40" <= text[i] <= "\x7e":
+        code = _gbk2(text[i - 1])
+        if code is not None:
+            stray, score = _decode_pair(code[1], ord(text[i]))
+            if stray is not None:
+                return max(S_MARK, score - S_STRAY)
+    return S_MARK
+
+
+def _chunk_gain_bound(chunk: str) -> float:
+    """Upper bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j over the windows [s, j] of the runs of
+    a chunk: a maximum-subarray scan over `_shift_profile`, reset where a run ends."""
+    best = -math.inf               # best bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j
+    acc = 0.0                      # best bound of Σ_{s≤i<j} (pair_i − asis_i), empty sum included
+    profiles = _PROFILES
+    for ch in chunk:
+        up, drop = profiles.get(ch) or _shift_profile(ch)
+        if acc + drop > best:
+            best = acc + drop
+        acc += up
+        if acc < 0.0:
+            acc = 0.0
+    return best
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+def _shift_bounds(text: str) -> list[tuple[int, int, float]]:
+    """(first, last, gain bound) of every chunk of non-ASCII characters of a slice without lost
+    markers, last including a stray byte after it: no realignment window of the full analysis
+    reaches beyond a chunk or gains more than its bound.
+
+    A window [s, e) of a run gains S_MARK (start) + Σ_{s≤i<e-1} (pair_i − asis_i) − asis_{e−1}
+    + end value (`_RunScores.gain_of`), where the end value is S_MARK unless a stray byte right
+    after the run completes the last pair (`_stray_value`). pair_i is at most `_lead_bound` of
+    char i's trail byte, and runs lie inside chunks (they end at every ASCII character), so
+    `_chunk_gain_bound` plus the best end value bounds every window; the widened `! ,;:.`
+    variant needs a lost marker and cannot occur.
+    """
+    out = []
+    for m in _NON_ASCII_RE.finditer(text):
+        end = _stray_value(text, m.end())
+        gain = S_MARK + _chunk_gain_bound(m.group()) + end
+        # a window reaching the run's end may consume the stray byte after it (`_best_window`)
+        stray = m.end() < len(text) and "\x40" <= text[m.end()] <= "\x7e"
+        out.append((m.start(), m.end() if stray else m.end() - 1, gain))
+    return out
+
+
+def _may_hold_span(text: str) -> bool:
+    """False only when the full analysis of the slice provably finds no span (it is then skipped).
+
+    Without lost-byte markers (`?`, U+FFFD; annotations cannot be orphans then) a cluster weighs
+    the sum of its character signals plus SPAN_MIN_WEIGHT for a realignment window gaining
+    SHIFT_DETECT_GAIN (other windows weigh 0 away from a lost marker, `_window_items`). So no
+    span can form when the upper bound of every window's gain (`_shift_bounds`) stays below
+    SHIFT_DETECT_GAIN and the signals' upper bounds (`_signal_bound`) sum below SPAN_MIN_WEIGHT
+    in every possible cluster: in the whole slice when an annotation may shorten the gaps
+    (annotations are not counted in them), else in every chain of signals at most MERGE_GAP
+    characters apart, joined through any chunk whose bound reaches MIN_SHIFT_GAIN (a weight-0
+    window there could chain the signals it covers). Clusters only join items that close, and
+    hold only signals and windows, so each lies inside one such chain. A clean page's isolated
+    level-2 name characters (圳, 婷) or bullets are skipped this way; a garbled run keeps
+    several rare/level-2/symbol characters within MERGE_GAP, or gains ≥ SHIFT_DETECT_GAIN.
+    """
+    if "?" in text or "\ufffd" in text:
+        return True
+    signals = _signal_bound(text)
+    total = sum(w for _, w in signals)
+    if total >= SPAN_MIN_WEIGHT - _SLACK and "(" in text:
+        return True
+    chunks = _shift_bounds(text)
+    if any(g >= SHIFT_DETECT_GAIN - _SLACK for _, _, g in chunks):
+        return True
+    if total < SPAN_MIN_WEIGHT - _SLACK:
+        return False
+    bridges = [(a, b) for a, b, g in chunks if g >= MIN_SHIFT_GAIN - _SLACK]
+    return _chain_bound(signals, bridges) >= SPAN_MIN_WEIGHT - _SLACK
+
+
 def find_corrupt_spans(text: str) -> list[CorruptSpan]:
     """Detect byte-shifted GBK mojibake spans in one document's decoded text; sorted, non-overlapping."""
     spans: list[CorruptSpan] = []
     for lo, hi in _regions(text):
-        for sp in _analyse(text[lo:hi]):
+        region = text[lo:hi]
+        if not _may_hold_span(region):
+            continue
+        for sp in _analyse(region):
             spans.append(CorruptSpan(sp.start + lo, sp.end + lo, sp.text, sp.reason, sp.repair,
                                      sp.confidence, sp.candidate,
                                      tuple(i + lo for i in sp.damaged)))
