@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import NamedTuple
 
 __all__ = [
@@ -288,7 +289,7 @@ def _decode_pair(lead: int, trail: int) -> tuple[str | None, float]:
 # Units: characters, lost-byte markers (with an orphan annotation attached) and annotations.
 # --------------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     start: int
     end: int
@@ -296,33 +297,45 @@ class _Unit:
     orphan: bool = False
 
 
+#: Where a unit other than a single character may start: a lost marker or an annotation's `(`.
+_UNIT_START_RE = re.compile(r"[?\ufffd(]")
+
+
 def _units(text: str) -> list[_Unit]:
     """Split the text into characters, runs of lost markers (+ orphan pinyin) and annotations."""
     out: list[_Unit] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _LOST_CHARS:
-            j = i
-            while j < n and text[j] in _LOST_CHARS:
-                j += 1
-            m = _ORPHAN_RE.match(text, j)
-            if m:
-                out.append(_Unit(i, m.end(), "lost", orphan=True))
-                i = m.end()
-            else:
-                out.append(_Unit(i, j, "lost"))
-                i = j
-            continue
-        if ch == "(" and i > 0 and not text[i - 1].isspace():
-            m = _ANNOT_RE.match(text, i)
-            if m:
-                out.append(_Unit(i, m.end(), "annot"))
-                i = m.end()
-                continue
-        out.append(_Unit(i, i + 1, "char"))
-        i += 1
+    i = 0
+    for m in _UNIT_START_RE.finditer(text):
+        j = m.start()
+        if j < i:
+            continue                    # inside the lost run or annotation just taken
+        out.extend([_Unit(t, t + 1, "char") for t in range(i, j)])
+        i = _special_unit(text, j, out)
+    out.extend([_Unit(t, t + 1, "char") for t in range(i, len(text))])
     return out
+
+
+def _special_unit(text: str, i: int, out: list[_Unit]) -> int:
+    """Append the unit starting at a lost marker or `(` (a plain character if no annotation
+    follows) and return where the next unit starts."""
+    n = len(text)
+    if text[i] in _LOST_CHARS:
+        j = i
+        while j < n and text[j] in _LOST_CHARS:
+            j += 1
+        m = _ORPHAN_RE.match(text, j)
+        if m:
+            out.append(_Unit(i, m.end(), "lost", orphan=True))
+            return m.end()
+        out.append(_Unit(i, j, "lost"))
+        return j
+    if i > 0 and not text[i - 1].isspace():
+        m = _ANNOT_RE.match(text, i)
+        if m:
+            out.append(_Unit(i, m.end(), "annot"))
+            return m.end()
+    out.append(_Unit(i, i + 1, "char"))
+    return i + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,6 +502,7 @@ class _RunScores:
     pre_lost: bool
     stray_pair: tuple[str, float] | None
     end_lost: bool
+    han_at: list[int]      # han_at[t]: characters before t that are, or realign to, a hanzi
 
     @classmethod
     def of(cls, chars: list[str], pre_lost: bool, stray_pair: tuple[str, float] | None,
@@ -507,7 +521,9 @@ class _RunScores:
         pref_at = [0.0]
         for i in range(n - 1):
             pref_at.append(pref_at[-1] + d[i])
-        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost)
+        han = [_is_han(chars[t]) or (t < n - 1 and (ch := pairs[t][0]) is not None and _is_han(ch))
+               for t in range(n)]
+        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost, [0, *accumulate(han)])
 
     @property
     def n(self) -> int:
@@ -536,13 +552,15 @@ class _RunScores:
         best: tuple[float, int, int, bool] | None = None
         best_start_val = -math.inf
         best_s = 0
-        for e in range(1, self.n + 1):
+        n, pref_at, asis = self.n, self.pref_at, self.asis
+        for e in range(1, n + 1):
             s = e - 1
-            sv = self.start_value(s)
+            # start_value(s) and end_value(e), spelled out (the hot loop of the realignment)
+            sv = (0.0 if (s == 0 and self.pre_lost) else S_MARK) - pref_at[s]
             if sv >= best_start_val:
                 best_start_val, best_s = sv, s
-            ev, consumes = self.end_value(e)
-            g = best_start_val + self.pref_at[e - 1] - self.asis[e - 1] + ev
+            ev, consumes = self.end_value(e) if e == n else (S_MARK, False)
+            g = best_start_val + pref_at[e - 1] - asis[e - 1] + ev
             if best is None or g > best[0] + 1e-9:
                 best = (g, best_s, e, consumes)
         return best
@@ -550,8 +568,7 @@ class _RunScores:
     def hanzi_between(self, i: int, j: int) -> bool:
         """Whether moving a window edge from i to j changes any hanzi (as it stands or realigned)."""
         lo, hi = min(i, j), max(i, j)
-        return any(_is_han(self.chars[t]) or (t < self.n - 1 and (ch := self.pairs[t][0]) is not None
-                                              and _is_han(ch)) for t in range(lo, hi))
+        return self.han_at[hi] > self.han_at[lo]
 
 
 def _window_out(scores: _RunScores, s_hi: int, e_lo: int, e_hi: int, consumes: bool) -> list[str]:
@@ -600,6 +617,28 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
     return _Window(idx[s_lo], last, g, out, margin, touches)
 
 
+@cache
+def _in_run(ch: str) -> bool:
+    """Whether a character can stand in a realignment run: non-ASCII and two GB18030 bytes."""
+    return not ch.isascii() and _gbk2(ch) is not None
+
+
+def _run_bounds(text: str, units: list[_Unit]) -> list[tuple[int, int]]:
+    """[first, end) unit indices of every maximal run of character units that `_in_run`."""
+    out: list[tuple[int, int]] = []
+    first = -1
+    for k, u in enumerate(units):
+        if u.kind == "char" and _in_run(text[u.start]):
+            if first < 0:
+                first = k
+        elif first >= 0:
+            out.append((first, k))
+            first = -1
+    if first >= 0:
+        out.append((first, len(units)))
+    return out
+
+
 def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
     """Best realignment window of every run of two-byte characters near a signal (with and without
     widening `! ` after a lost marker back to the full-width `！　` the page normalised away).
@@ -608,19 +647,10 @@ def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
     within MERGE_GAP + 1 units of it (a window far from every signal could not join a span).
     """
     windows: list[_Window] = []
-    k, n = 0, len(units)
-    while k < n:
-        u = units[k]
-        if not (u.kind == "char" and not text[u.start].isascii() and _gbk2(text[u.start])):
-            k += 1
-            continue
-        j = k
-        while j < n and units[j].kind == "char" and not text[units[j].start].isascii() \
-                and _gbk2(text[units[j].start]):
-            j += 1
+    n = len(units)
+    for k, j in _run_bounds(text, units):
         lo, hi = max(0, k - MERGE_GAP - 3), min(n - 1, j + MERGE_GAP + 2)
         if near[hi] - (near[lo - 1] if lo > 0 else 0) == 0:
-            k = j
             continue
         a, b = k, j
         after = b if b < n else None
@@ -644,7 +674,6 @@ def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
         if cand is not None and cand.gain >= (MIN_SHIFT_GAIN_NEAR_LOST if cand.touches_lost
                                               else MIN_SHIFT_GAIN):
             windows.append(cand)
-        k = j
     return windows
 
 
@@ -760,6 +789,12 @@ def _plain_chars() -> str:
                    for b in (lead, trail)).decode("gb2312", errors="ignore")
     chars = set(level1) | _COMMON_PUNCT | {chr(o) for o in range(0xFF01, 0xFF5F)}
     return "".join(sorted(c for c in chars if not c.isascii() and _klass(c) in ("han:top", "han:l1", "punct")))
+
+
+@cache
+def _plain_set() -> frozenset[str]:
+    """`_plain_chars` as a set."""
+    return frozenset(_plain_chars())
 
 
 def _char_class_re(first: str) -> re.Pattern[str]:
@@ -991,10 +1026,13 @@ def _content_positions(units: list[_Unit]) -> list[int]:
 def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
     """The units that are signals of damage on their own (a lost byte, a rare character …), with their weight."""
     items: list[_Item] = []
+    plain = _plain_set()
     for k, u in enumerate(units):
         if u.kind == "lost":
             w, r = _lost_weight(text, units, k)
         elif u.kind == "char":
+            if text[u.start] in plain:
+                continue                # level-1 hanzi and punctuation weigh 0 (`_char_weight`)
             w, r = _char_weight(text, units, k)
         else:
             continue
@@ -1005,10 +1043,10 @@ def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
 
 def _window_items(text: str, units: list[_Unit], signals: list[_Item]) -> list[_Item]:
     """Realignment windows of the runs near a signal, weighted by their gain (a span alone at SHIFT_DETECT_GAIN)."""
-    near: list[int] = []
-    hot = {it[0] for it in signals}
-    for k in range(len(units)):
-        near.append((near[-1] if near else 0) + (k in hot))
+    hot = [0] * len(units)
+    for it in signals:
+        hot[it[0]] = 1
+    near = list(accumulate(hot))
     items: list[_Item] = []
     for win in _runs(text, units, near):
         if win.gain >= SHIFT_DETECT_GAIN:
