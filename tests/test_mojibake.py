@@ -353,6 +353,7 @@ def test_fast_on_a_ten_kilobyte_page() -> None:
 NAMES_PAGE = "\n".join([
     "• 深圳市卫生健康委员会派出的医疗队今天到达喀什，队长李婷介绍了帮扶计划。",
     "• 暨南大学附属医院的专家也参加了这次活动，为当地群众提供义诊服务。",
+    "如何提升当地群众就医的便利性?三明的经验值得借鉴。",
 ] * 3)
 
 
@@ -369,10 +370,16 @@ def _analysed_chars(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[list[Co
     return find_corrupt_spans(text), sum(seen)
 
 
-def test_isolated_level2_characters_and_bullets_skip_the_full_analysis(monkeypatch) -> None:
-    assert mojibake._regions(NAMES_PAGE)          # 圳 婷 暨 • flag the whole page …
+def test_isolated_level2_characters_bullets_and_questions_skip_the_full_analysis(monkeypatch) -> None:
+    assert mojibake._regions(NAMES_PAGE)          # 圳 婷 暨 • ? flag the whole page …
     spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE)
     assert spans == [] and analysed == 0          # … but no cluster could reach SPAN_MIN_WEIGHT
+
+
+def test_a_question_mark_glued_to_a_digit_is_still_analysed_and_found(monkeypatch) -> None:
+    spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE + "\n累计投入资金才?000万元。")
+    assert analysed > 0
+    assert [s.text for s in spans] == ["?000"]
 
 
 def test_a_garbled_run_among_the_names_is_still_analysed_and_found(monkeypatch) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -748,8 +749,10 @@ CONTEXT = 60
 def _regions(text: str) -> list[tuple[int, int]]:
     """Slices of the text worth a full analysis: context around every suspicious character.
 
-    Fast pre-filter (one dictionary look-up per character) so that clean pages cost almost
-    nothing; a garbled run always contains rare/level-2/symbol characters or a lost byte.
+    Fast pre-filter (a regular expression skips the plain characters, one dictionary look-up per
+    other character) so that clean pages cost almost nothing; a garbled run always contains
+    rare/level-2/symbol characters or a lost byte. `_may_hold_span` then drops the regions that
+    cannot hold a span.
     """
     sus = _SUSPICIOUS
     kl = _klass
@@ -839,24 +842,25 @@ def _stray_bound(text: str, i: int) -> float:
 
 
 def _signal_bound(text: str) -> list[tuple[int, float]]:
-    """(offset, upper bound of its weight) of every character that may be a signal in a slice
-    without lost-byte markers, sorted by offset (lost markers are left to the full analysis)."""
+    """(offset, upper bound of its weight) of every character that may be a signal, sorted by
+    offset (lost markers: `_lost_bound`)."""
     out = [(m.start(), _MAX_CHAR_WEIGHT.get(_klass(m.group()), 0.0))
            for m in _signal_suspects().finditer(text)]
     out += [(m.start(), _stray_bound(text, m.start())) for m in _STRAY_RE.finditer(text)]
     return sorted(t for t in out if t[1] > 0)
 
 
-def _chain_bound(signals: list[tuple[int, float]], bridges: list[tuple[int, int]]) -> float:
-    """Largest total weight of signals chained at most MERGE_GAP characters apart, where a bridge
-    (the extent of a run that may hold a realignment window, weight 0) chains what it covers."""
-    items = sorted([(i, i, w) for i, w in signals] + [(a, b, 0.0) for a, b in bridges])
+def _chain_bound(signals: list[tuple[int, float]], windows: list[tuple[int, int, float]]) -> float:
+    """Largest total weight of signals and windows chained at most MERGE_GAP characters apart,
+    where a window (first, last, weight) chains everything it covers."""
+    items = sorted([(i, i, w) for i, w in signals] + windows)
     best = total = 0.0
     end = -MERGE_GAP - 2
     for a, b, w in items:
-        total = total + w if a - end - 1 <= MERGE_GAP else w
+        joined = a - end - 1 <= MERGE_GAP
+        total = total + w if joined else w
         best = max(best, total)
-        end = max(end, b) if a - end - 1 <= MERGE_GAP else b
+        end = max(end, b) if joined else b
     return best
 
 
@@ -897,11 +901,12 @@ def _stray_value(text: str, i: int) -> float:
     return S_MARK
 
 
-def _chunk_gain_bound(chunk: str) -> float:
-    """Upper bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j over the windows [s, j] of the runs of
-    a chunk: a maximum-subarray scan over `_shift_profile`, reset where a run ends."""
+def _chunk_gain_bound(chunk: str, start_bonus: float) -> float:
+    """Upper bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j (+ start_bonus when s = 0) over the
+    windows [s, j] of the runs of a chunk: a maximum-subarray scan over `_shift_profile`, reset
+    where a run ends."""
     best = -math.inf               # best bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j
-    acc = 0.0                      # best bound of Σ_{s≤i<j} (pair_i − asis_i), empty sum included
+    acc = start_bonus              # best bound of Σ_{s≤i<j} (pair_i − asis_i), empty sum included
     profiles = _PROFILES
     for ch in chunk:
         up, drop = profiles.get(ch) or _shift_profile(ch)
@@ -916,57 +921,122 @@ def _chunk_gain_bound(chunk: str) -> float:
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
-def _shift_bounds(text: str) -> list[tuple[int, int, float]]:
-    """(first, last, gain bound) of every chunk of non-ASCII characters of a slice without lost
-    markers, last including a stray byte after it: no realignment window of the full analysis
-    reaches beyond a chunk or gains more than its bound.
+class _Chunk(NamedTuple):
+    """A stretch of the slice that may hold realignment windows, and what they may gain."""
 
-    A window [s, e) of a run gains S_MARK (start) + Σ_{s≤i<e-1} (pair_i − asis_i) − asis_{e−1}
-    + end value (`_RunScores.gain_of`), where the end value is S_MARK unless a stray byte right
-    after the run completes the last pair (`_stray_value`). pair_i is at most `_lead_bound` of
-    char i's trail byte, and runs lie inside chunks (they end at every ASCII character), so
-    `_chunk_gain_bound` plus the best end value bounds every window; the widened `! ,;:.`
-    variant needs a lost marker and cannot occur.
+    first: int             # first offset a window may cover (a widened `! ,;:.` included)
+    last: int              # last offset (a stray byte after the run included)
+    gain: float            # upper bound of the gain of every window in it
+    touches_lost: int      # how many of its ends touch a `?` (a window may start or end there)
+
+
+def _widened_start(text: str, a: int) -> int:
+    """Where `_runs` may start a run beginning at offset a: after a `?` and up to 3 of `! ,;:.`
+    (the widened variant, back in full width), else a itself."""
+    p = a
+    while p > 0 and a - p < 3 and text[p - 1] in _FW_OF:
+        p -= 1
+    return p if p < a and p > 0 and text[p - 1] == MARK else a
+
+
+def _shift_bounds(text: str, signals: list[int] | None) -> list[_Chunk]:
+    """The chunks of non-ASCII characters of a slice whose lost markers are single `?`
+    (`_simple_losses`) that may hold a realignment window: no window of the full analysis reaches
+    beyond a chunk or gains more than its bound.
+
+    `_runs` realigns a run [k, j) only when a signal lies in the units [k - MERGE_GAP - 3,
+    j + MERGE_GAP + 2]; with `signals` (the sorted offsets of every possible signal, in a slice
+    without annotations, where offsets are unit indices) a chunk with none that close is left out.
+
+    A window [s, e) of a run gains its start value (S_MARK, or 0 for s = 0 right after a lost
+    marker) + Σ_{s≤i<e-1} (pair_i − asis_i) − asis_{e−1} + its end value (S_MARK, 0 right before
+    a lost marker, or what a stray byte after the run completing the last pair scores,
+    `_stray_value`) — `_RunScores.gain_of`. pair_i is at most `_lead_bound` of char i's trail
+    byte and runs lie inside chunks (they end at every ASCII character), so `_chunk_gain_bound`
+    plus the best end value bounds every window. The widened variant realigns `! ,;:.` after a
+    lost marker in full width and then subtracts their (negative) scores again: the chunk is
+    scanned with them in front, which bounds both variants.
     """
     out = []
+    n = len(text)
+    lossy = MARK in text
     for m in _NON_ASCII_RE.finditer(text):
-        end = _stray_value(text, m.end())
-        gain = S_MARK + _chunk_gain_bound(m.group()) + end
+        a, b = m.span()
+        if signals is not None:
+            k = bisect_left(signals, a - MERGE_GAP - 3)
+            if k == len(signals) or signals[k] > b + MERGE_GAP + 2:
+                continue
+        p = _widened_start(text, a) if lossy else a
+        pre = p > 0 and text[p - 1] == MARK
+        end_lost = b < n and text[b] == MARK
+        end = 0.0 if end_lost else _stray_value(text, b)
+        chunk = "".join(_FW_OF[c] for c in text[p:a]) + m.group() if p < a else m.group()
+        gain = S_MARK + _chunk_gain_bound(chunk, -S_MARK if pre else 0.0) + end
         # a window reaching the run's end may consume the stray byte after it (`_best_window`)
-        stray = m.end() < len(text) and "\x40" <= text[m.end()] <= "\x7e"
-        out.append((m.start(), m.end() if stray else m.end() - 1, gain))
+        stray = b < n and "\x40" <= text[b] <= "\x7e"
+        out.append(_Chunk(p, b if stray else b - 1, gain, int(pre) + int(end_lost)))
     return out
+
+
+def _window_weight_bound(chunk: _Chunk) -> float:
+    """Upper bound of the weight of a chunk's windows below SHIFT_DETECT_GAIN (`_window_items`):
+    0 unless one touches a lost marker (from MIN_SHIFT_GAIN_NEAR_LOST on), then W_SHIFT_NEAR_LOST
+    per unit of gain, for each side that touches one (a chunk split by a character outside
+    GB18030's two bytes holds several runs, each with its own window)."""
+    if chunk.touches_lost == 0 or chunk.gain < MIN_SHIFT_GAIN_NEAR_LOST - _SLACK:
+        return 0.0
+    return chunk.touches_lost * min(SPAN_MIN_WEIGHT, chunk.gain * W_SHIFT_NEAR_LOST)
+
+
+def _simple_losses(text: str, marks: list[int]) -> bool:
+    """Whether every lost marker of the slice is a single `?` of one character unit: no U+FFFD
+    (W_FFFD is a span's weight alone), no `??` run, no orphan annotation after it and no
+    annotation anywhere (so that offsets are unit indices, `_units`)."""
+    if "\ufffd" in text or (marks and "(" in text):
+        return False
+    n = len(text)
+    return all((i + 1 >= n or text[i + 1] != MARK) and (i == 0 or text[i - 1] != MARK)
+               and not _ORPHAN_RE.match(text, i + 1) for i in marks)
+
+
+def _lost_bound(text: str, i: int) -> float:
+    """Upper bound of the weight of a single `?` at offset i (`_lost_weight`)."""
+    digit = (i > 0 and _klass(text[i - 1]) == "digit") or (i + 1 < len(text) and _klass(text[i + 1]) == "digit")
+    return W_LOST + (W_LOST_DIGIT if digit else 0.0)
 
 
 def _may_hold_span(text: str) -> bool:
     """False only when the full analysis of the slice provably finds no span (it is then skipped).
 
-    Without lost-byte markers (`?`, U+FFFD; annotations cannot be orphans then) a cluster weighs
-    the sum of its character signals plus SPAN_MIN_WEIGHT for a realignment window gaining
-    SHIFT_DETECT_GAIN (other windows weigh 0 away from a lost marker, `_window_items`). So no
-    span can form when the upper bound of every window's gain (`_shift_bounds`) stays below
-    SHIFT_DETECT_GAIN and the signals' upper bounds (`_signal_bound`) sum below SPAN_MIN_WEIGHT
-    in every possible cluster: in the whole slice when an annotation may shorten the gaps
-    (annotations are not counted in them), else in every chain of signals at most MERGE_GAP
-    characters apart, joined through any chunk whose bound reaches MIN_SHIFT_GAIN (a weight-0
-    window there could chain the signals it covers). Clusters only join items that close, and
-    hold only signals and windows, so each lies inside one such chain. A clean page's isolated
-    level-2 name characters (圳, 婷) or bullets are skipped this way; a garbled run keeps
-    several rare/level-2/symbol characters within MERGE_GAP, or gains ≥ SHIFT_DETECT_GAIN.
+    A cluster weighs the sum of its signals and windows. Lost markers must be single `?`
+    (`_simple_losses`, else the slice is analysed). The signals' upper bounds are
+    `_signal_bound` and `_lost_bound`; a realignment window weighs SPAN_MIN_WEIGHT from
+    SHIFT_DETECT_GAIN on, else at most `_window_weight_bound` (0 away from a lost marker). So no
+    span can form when no chunk's gain bound (`_shift_bounds`) reaches SHIFT_DETECT_GAIN and
+    these weights sum below SPAN_MIN_WEIGHT in every possible cluster: in the whole slice when an
+    annotation may shorten the gaps (annotations are not counted in them), else in every chain of
+    items at most MERGE_GAP characters apart, where a chunk that may hold a window (bound from
+    MIN_SHIFT_GAIN, or a weight) chains everything it covers. Clusters only join items that
+    close, so each lies inside one such chain. A clean page's isolated level-2 name characters
+    (圳, 婷), bullets and genuine questions are skipped this way; a garbled run keeps several
+    rare/level-2/symbol characters within MERGE_GAP, or gains ≥ SHIFT_DETECT_GAIN.
     """
-    if "?" in text or "\ufffd" in text:
+    marks = [i for i, ch in enumerate(text) if ch == MARK] if MARK in text else []
+    if not _simple_losses(text, marks):
         return True
-    signals = _signal_bound(text)
-    total = sum(w for _, w in signals)
-    if total >= SPAN_MIN_WEIGHT - _SLACK and "(" in text:
+    signals = sorted(_signal_bound(text) + [(i, _lost_bound(text, i)) for i in marks])
+    if _chain_bound(signals, []) >= SPAN_MIN_WEIGHT - _SLACK:
+        return True                     # (windows only add weight and chain more)
+    chunks = _shift_bounds(text, None if "(" in text else [i for i, _ in signals])
+    if any(c.gain >= SHIFT_DETECT_GAIN - _SLACK for c in chunks):
         return True
-    chunks = _shift_bounds(text)
-    if any(g >= SHIFT_DETECT_GAIN - _SLACK for _, _, g in chunks):
-        return True
+    # the chunks that may hold a window at all (one that weighs, or that chains what it covers)
+    windows = [(c.first, c.last, w) for c in chunks
+               if (w := _window_weight_bound(c)) > 0 or c.gain >= MIN_SHIFT_GAIN - _SLACK]
+    total = sum(w for _, w in signals) + sum(w for _, _, w in windows)
     if total < SPAN_MIN_WEIGHT - _SLACK:
         return False
-    bridges = [(a, b) for a, b, g in chunks if g >= MIN_SHIFT_GAIN - _SLACK]
-    return _chain_bound(signals, bridges) >= SPAN_MIN_WEIGHT - _SLACK
+    return "(" in text or _chain_bound(signals, windows) >= SPAN_MIN_WEIGHT - _SLACK
 
 
 def find_corrupt_spans(text: str) -> list[CorruptSpan]:
