@@ -867,8 +867,15 @@ def _chain_bound(signals: list[tuple[int, float]], windows: list[tuple[int, int,
 @cache
 def _lead_bound(lead: int) -> float:
     """Best score of a realigned pair with this lead byte, over every lead byte of the next
-    character (0x81–0xFE), as `_decode_pair` scores it."""
-    return max(_decode_pair(lead, trail)[1] for trail in range(0x81, 0xFF))
+    character (0x81–0xFE), as `_decode_pair` scores it (GB2312 trail bytes first: a row that
+    holds a frequent character reaches the top of the scale, no other trail byte can do better)."""
+    top = max(_SCORE.values())
+    best = -math.inf
+    for trail in [*range(0xA1, 0xFF), *range(0x81, 0xA1)]:
+        best = max(best, _decode_pair(lead, trail)[1])
+        if best >= top:
+            break
+    return best
 
 
 #: (bound of what realigning a character gains, what dropping it gains) per character (see
