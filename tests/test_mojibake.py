@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aidlab import mojibake
 from aidlab.mojibake import (
     ACCEPT_CONFIDENCE,
     CorruptSpan,
@@ -343,3 +344,70 @@ def test_fast_on_a_ten_kilobyte_page() -> None:
         find_corrupt_spans(page)
     per_page = (time.perf_counter() - t0) / 5
     assert per_page < 0.05, f"{per_page * 1000:.1f} ms per 10 kB page"  # typically 3–5 ms
+
+
+# ------------------------------------------------------------------------------------------
+# The bound that lets a region skip the full analysis (`_may_hold_span`).
+# ------------------------------------------------------------------------------------------
+
+NAMES_PAGE = "\n".join([
+    "• 深圳市卫生健康委员会派出的医疗队今天到达喀什，队长李婷介绍了帮扶计划。",
+    "• 暨南大学附属医院的专家也参加了这次活动，为当地群众提供义诊服务。",
+    "如何提升当地群众就医的便利性?三明的经验值得借鉴。",
+] * 3)
+
+
+def _analysed_chars(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[list[CorruptSpan], int]:
+    """The spans of a text, and how many characters reached the full analysis."""
+    seen: list[int] = []
+    full = mojibake._analyse
+
+    def spy(region: str) -> list[CorruptSpan]:
+        seen.append(len(region))
+        return full(region)
+
+    monkeypatch.setattr(mojibake, "_analyse", spy)
+    return find_corrupt_spans(text), sum(seen)
+
+
+def test_isolated_level2_characters_bullets_and_questions_skip_the_full_analysis(monkeypatch) -> None:
+    assert mojibake._regions(NAMES_PAGE)          # 圳 婷 暨 • ? flag the whole page …
+    spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE)
+    assert spans == [] and analysed == 0          # … but no cluster could reach SPAN_MIN_WEIGHT
+
+
+def test_a_question_mark_glued_to_a_digit_is_still_analysed_and_found(monkeypatch) -> None:
+    spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE + "\n累计投入资金才?000万元。")
+    assert analysed > 0
+    assert [s.text for s in spans] == ["?000"]
+
+
+def test_a_garbled_run_among_the_names_is_still_analysed_and_found(monkeypatch) -> None:
+    damaged = _garble(CLEAN[0] + TAIL, 26)        # 开拱锓龉ぷ鳎� (see the synthetic example)
+    spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE + "\n" + damaged + "\n" + NAMES_PAGE)
+    assert analysed > 0
+    assert [s.text for s in spans] == ["拱锓龉ぷ鳎\ufffd"]
+
+
+def test_a_silent_byte_loss_without_any_marker_is_still_analysed_and_found(monkeypatch) -> None:
+    clean = "新疆维吾尔自治区卫生健康委员会组织开展帮扶工作，医疗队深入基层为群众提供诊疗服务。"
+    raw = clean.encode("gbk")
+    damaged = (raw[:36] + raw[37:]).decode("gbk", errors="ignore")   # no `?`, no U+FFFD
+    assert "?" not in damaged and "\ufffd" not in damaged
+    spans, analysed = _analysed_chars(monkeypatch, NAMES_PAGE + "\n" + damaged)
+    assert analysed > 0
+    assert [s.text for s in spans] == ["拱锓龉ぷ鳎"]
+
+
+@pytest.mark.parametrize("marker", ["\ufffd", "?", ""])
+def test_skipped_slices_never_hold_a_span(marker: str) -> None:
+    """The skip is an upper bound: on slices of real and synthetically garbled text (markers
+    kept, `?`, or silently dropped) a skipped slice has no span in the full analysis."""
+    text = _seed("000") + _seed("002") + "".join(CLEAN)
+    raw = "".join(CLEAN).encode("gbk")
+    garbled = [(raw[:d] + raw[d + 1:]).decode("gbk", errors="replace").replace("\ufffd", marker)
+               for d in range(0, len(raw), 7)]
+    slices = [text[i:i + n] for n in (40, 130) for i in range(0, len(text), 23)] + garbled
+    skipped = [s for s in slices if not mojibake._may_hold_span(s)]
+    assert len(skipped) > len(slices) // 10
+    assert all(mojibake._analyse(s) == [] for s in skipped)

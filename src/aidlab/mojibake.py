@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import NamedTuple
 
 __all__ = [
@@ -288,7 +290,7 @@ def _decode_pair(lead: int, trail: int) -> tuple[str | None, float]:
 # Units: characters, lost-byte markers (with an orphan annotation attached) and annotations.
 # --------------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     start: int
     end: int
@@ -296,33 +298,45 @@ class _Unit:
     orphan: bool = False
 
 
+#: Where a unit other than a single character may start: a lost marker or an annotation's `(`.
+_UNIT_START_RE = re.compile(r"[?\ufffd(]")
+
+
 def _units(text: str) -> list[_Unit]:
     """Split the text into characters, runs of lost markers (+ orphan pinyin) and annotations."""
     out: list[_Unit] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _LOST_CHARS:
-            j = i
-            while j < n and text[j] in _LOST_CHARS:
-                j += 1
-            m = _ORPHAN_RE.match(text, j)
-            if m:
-                out.append(_Unit(i, m.end(), "lost", orphan=True))
-                i = m.end()
-            else:
-                out.append(_Unit(i, j, "lost"))
-                i = j
-            continue
-        if ch == "(" and i > 0 and not text[i - 1].isspace():
-            m = _ANNOT_RE.match(text, i)
-            if m:
-                out.append(_Unit(i, m.end(), "annot"))
-                i = m.end()
-                continue
-        out.append(_Unit(i, i + 1, "char"))
-        i += 1
+    i = 0
+    for m in _UNIT_START_RE.finditer(text):
+        j = m.start()
+        if j < i:
+            continue                    # inside the lost run or annotation just taken
+        out.extend([_Unit(t, t + 1, "char") for t in range(i, j)])
+        i = _special_unit(text, j, out)
+    out.extend([_Unit(t, t + 1, "char") for t in range(i, len(text))])
     return out
+
+
+def _special_unit(text: str, i: int, out: list[_Unit]) -> int:
+    """Append the unit starting at a lost marker or `(` (a plain character if no annotation
+    follows) and return where the next unit starts."""
+    n = len(text)
+    if text[i] in _LOST_CHARS:
+        j = i
+        while j < n and text[j] in _LOST_CHARS:
+            j += 1
+        m = _ORPHAN_RE.match(text, j)
+        if m:
+            out.append(_Unit(i, m.end(), "lost", orphan=True))
+            return m.end()
+        out.append(_Unit(i, j, "lost"))
+        return j
+    if i > 0 and not text[i - 1].isspace():
+        m = _ANNOT_RE.match(text, i)
+        if m:
+            out.append(_Unit(i, m.end(), "annot"))
+            return m.end()
+    out.append(_Unit(i, i + 1, "char"))
+    return i + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,6 +503,7 @@ class _RunScores:
     pre_lost: bool
     stray_pair: tuple[str, float] | None
     end_lost: bool
+    han_at: list[int]      # han_at[t]: characters before t that are, or realign to, a hanzi
 
     @classmethod
     def of(cls, chars: list[str], pre_lost: bool, stray_pair: tuple[str, float] | None,
@@ -507,7 +522,9 @@ class _RunScores:
         pref_at = [0.0]
         for i in range(n - 1):
             pref_at.append(pref_at[-1] + d[i])
-        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost)
+        han = [_is_han(chars[t]) or (t < n - 1 and (ch := pairs[t][0]) is not None and _is_han(ch))
+               for t in range(n)]
+        return cls(chars, asis, pairs, pref_at, pre_lost, stray_pair, end_lost, [0, *accumulate(han)])
 
     @property
     def n(self) -> int:
@@ -536,13 +553,15 @@ class _RunScores:
         best: tuple[float, int, int, bool] | None = None
         best_start_val = -math.inf
         best_s = 0
-        for e in range(1, self.n + 1):
+        n, pref_at, asis = self.n, self.pref_at, self.asis
+        for e in range(1, n + 1):
             s = e - 1
-            sv = self.start_value(s)
+            # start_value(s) and end_value(e), spelled out (the hot loop of the realignment)
+            sv = (0.0 if (s == 0 and self.pre_lost) else S_MARK) - pref_at[s]
             if sv >= best_start_val:
                 best_start_val, best_s = sv, s
-            ev, consumes = self.end_value(e)
-            g = best_start_val + self.pref_at[e - 1] - self.asis[e - 1] + ev
+            ev, consumes = self.end_value(e) if e == n else (S_MARK, False)
+            g = best_start_val + pref_at[e - 1] - asis[e - 1] + ev
             if best is None or g > best[0] + 1e-9:
                 best = (g, best_s, e, consumes)
         return best
@@ -550,8 +569,7 @@ class _RunScores:
     def hanzi_between(self, i: int, j: int) -> bool:
         """Whether moving a window edge from i to j changes any hanzi (as it stands or realigned)."""
         lo, hi = min(i, j), max(i, j)
-        return any(_is_han(self.chars[t]) or (t < self.n - 1 and (ch := self.pairs[t][0]) is not None
-                                              and _is_han(ch)) for t in range(lo, hi))
+        return self.han_at[hi] > self.han_at[lo]
 
 
 def _window_out(scores: _RunScores, s_hi: int, e_lo: int, e_hi: int, consumes: bool) -> list[str]:
@@ -600,6 +618,28 @@ def _best_window(text: str, units: list[_Unit], idx: list[int], chars: list[str]
     return _Window(idx[s_lo], last, g, out, margin, touches)
 
 
+@cache
+def _in_run(ch: str) -> bool:
+    """Whether a character can stand in a realignment run: non-ASCII and two GB18030 bytes."""
+    return not ch.isascii() and _gbk2(ch) is not None
+
+
+def _run_bounds(text: str, units: list[_Unit]) -> list[tuple[int, int]]:
+    """[first, end) unit indices of every maximal run of character units that `_in_run`."""
+    out: list[tuple[int, int]] = []
+    first = -1
+    for k, u in enumerate(units):
+        if u.kind == "char" and _in_run(text[u.start]):
+            if first < 0:
+                first = k
+        elif first >= 0:
+            out.append((first, k))
+            first = -1
+    if first >= 0:
+        out.append((first, len(units)))
+    return out
+
+
 def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
     """Best realignment window of every run of two-byte characters near a signal (with and without
     widening `! ` after a lost marker back to the full-width `！　` the page normalised away).
@@ -608,19 +648,10 @@ def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
     within MERGE_GAP + 1 units of it (a window far from every signal could not join a span).
     """
     windows: list[_Window] = []
-    k, n = 0, len(units)
-    while k < n:
-        u = units[k]
-        if not (u.kind == "char" and not text[u.start].isascii() and _gbk2(text[u.start])):
-            k += 1
-            continue
-        j = k
-        while j < n and units[j].kind == "char" and not text[units[j].start].isascii() \
-                and _gbk2(text[units[j].start]):
-            j += 1
+    n = len(units)
+    for k, j in _run_bounds(text, units):
         lo, hi = max(0, k - MERGE_GAP - 3), min(n - 1, j + MERGE_GAP + 2)
         if near[hi] - (near[lo - 1] if lo > 0 else 0) == 0:
-            k = j
             continue
         a, b = k, j
         after = b if b < n else None
@@ -644,7 +675,6 @@ def _runs(text: str, units: list[_Unit], near: list[int]) -> list[_Window]:
         if cand is not None and cand.gain >= (MIN_SHIFT_GAIN_NEAR_LOST if cand.touches_lost
                                               else MIN_SHIFT_GAIN):
             windows.append(cand)
-        k = j
     return windows
 
 
@@ -719,18 +749,16 @@ CONTEXT = 60
 def _regions(text: str) -> list[tuple[int, int]]:
     """Slices of the text worth a full analysis: context around every suspicious character.
 
-    Fast pre-filter (one dictionary look-up per character) so that clean pages cost almost
-    nothing; a garbled run always contains rare/level-2/symbol characters or a lost byte.
+    Fast pre-filter (a regular expression skips the plain characters, one dictionary look-up per
+    other character) so that clean pages cost almost nothing; a garbled run always contains
+    rare/level-2/symbol characters or a lost byte. `_may_hold_span` then drops the regions that
+    cannot hold a span.
     """
-    hits: list[int] = []
     sus = _SUSPICIOUS
     kl = _klass
-    for i, ch in enumerate(text):
-        if ch < "\x80":
-            if ch == "?":
-                hits.append(i)
-        elif ch > "\u02ff" and kl(ch) in sus:      # Latin letters: pinyin annotations
-            hits.append(i)
+    # `?`, and characters above U+02FF (Latin letters: pinyin annotations) of a suspicious class;
+    # the scan skips, in C, the characters that can never be suspicious (`_plain_chars`)
+    hits = [m.start() for m in _region_suspects().finditer(text) if kl(m.group()) in sus]
     out: list[list[int]] = []
     n = len(text)
     for i in hits:
@@ -755,11 +783,277 @@ def _regions(text: str) -> list[tuple[int, int]]:
     return res
 
 
+@cache
+def _plain_chars() -> str:
+    """Non-ASCII characters that can never be a signal nor suspicious: the GB2312 level-1 hanzi
+    and the common punctuation, each checked with `_klass` itself (so the set cannot disagree
+    with it). They are most of a clean Simplified page."""
+    level1 = bytes(b for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)
+                   for b in (lead, trail)).decode("gb2312", errors="ignore")
+    chars = set(level1) | _COMMON_PUNCT | {chr(o) for o in range(0xFF01, 0xFF5F)}
+    return "".join(sorted(c for c in chars if not c.isascii() and _klass(c) in ("han:top", "han:l1", "punct")))
+
+
+@cache
+def _plain_set() -> frozenset[str]:
+    """`_plain_chars` as a set."""
+    return frozenset(_plain_chars())
+
+
+def _char_class_re(first: str) -> re.Pattern[str]:
+    """A pattern matching one character that is neither plain nor in the ranges of `first`."""
+    return re.compile("[^" + first + re.escape(_plain_chars()) + "]")
+
+
+@cache
+def _region_suspects() -> re.Pattern[str]:
+    """Candidates of `_regions`: `?` and characters above U+02FF that are not plain."""
+    return _char_class_re("\x00->@-\u02ff")
+
+
+@cache
+def _signal_suspects() -> re.Pattern[str]:
+    """Candidates of `_signal_bound`: non-ASCII characters that are not plain (Latin-1 signs
+    such as `×` count as signals in the full analysis although `_regions` ignores them)."""
+    return _char_class_re("\x00-\x7f")
+
+
+#: Bounds are compared with this much slack: they add the same weights and scores in another
+#: order than the full analysis, so float rounding must not decide at a threshold.
+_SLACK = 1e-6
+#: A stray-byte candidate: an ASCII byte of the trail range (0x40–0x7E) right after a non-ASCII character.
+_STRAY_RE = re.compile(r"(?<=[^\x00-\x7f])[\x40-\x7e]")
+
+#: The most a character of each class can weigh as a signal (`_char_weight`: a symbol needs a CJK
+#: neighbour, its weight only falls from there).
+_MAX_CHAR_WEIGHT = {"han:rare": W_RARE, "han:l2": W_LEVEL2, "symbol": W_SYMBOL, "enum": W_ENUM,
+                    "typo": W_TYPO}
+
+
+def _stray_bound(text: str, i: int) -> float:
+    """Upper bound of the weight of the ASCII byte text[i] as a stray byte (`_char_weight`)."""
+    pc = _klass(text[i - 1])
+    if not (pc.startswith("han") or pc in ("symbol", "enum")):
+        return 0.0
+    if i + 1 < len(text) and text[i + 1] == "(":
+        return W_STRAY_ANNOT            # only if the `(` opens an annotation
+    nc = _klass(text[i + 1]) if i + 1 < len(text) else ""
+    return W_STRAY if nc.startswith("han") or nc in ("punct", "symbol") else 0.0
+
+
+def _signal_bound(text: str) -> list[tuple[int, float]]:
+    """(offset, upper bound of its weight) of every character that may be a signal, sorted by
+    offset (lost markers: `_lost_bound`)."""
+    out = [(m.start(), _MAX_CHAR_WEIGHT.get(_klass(m.group()), 0.0))
+           for m in _signal_suspects().finditer(text)]
+    out += [(m.start(), _stray_bound(text, m.start())) for m in _STRAY_RE.finditer(text)]
+    return sorted(t for t in out if t[1] > 0)
+
+
+def _chain_bound(signals: list[tuple[int, float]], windows: list[tuple[int, int, float]]) -> float:
+    """Largest total weight of signals and windows chained at most MERGE_GAP characters apart,
+    where a window (first, last, weight) chains everything it covers."""
+    items = sorted([(i, i, w) for i, w in signals] + windows)
+    best = total = 0.0
+    end = -MERGE_GAP - 2
+    for a, b, w in items:
+        joined = a - end - 1 <= MERGE_GAP
+        total = total + w if joined else w
+        best = max(best, total)
+        end = max(end, b) if joined else b
+    return best
+
+
+@cache
+def _lead_bound(lead: int) -> float:
+    """Best score of a realigned pair with this lead byte, over every lead byte of the next
+    character (0x81–0xFE), as `_decode_pair` scores it (GB2312 trail bytes first: a row that
+    holds a frequent character reaches the top of the scale, no other trail byte can do better)."""
+    top = max(_SCORE.values())
+    best = -math.inf
+    for trail in [*range(0xA1, 0xFF), *range(0x81, 0xA1)]:
+        best = max(best, _decode_pair(lead, trail)[1])
+        if best >= top:
+            break
+    return best
+
+
+#: (bound of what realigning a character gains, what dropping it gains) per character (see
+#: `_shift_profile`); a character that ends a run has (-inf, -inf), which resets the scan.
+_PROFILES: dict[str, tuple[float, float]] = {}
+
+
+def _shift_profile(ch: str) -> tuple[float, float]:
+    """For a character that can stand in a realignment run: (bound of what realigning it can gain,
+    what dropping it gains); (-inf, -inf) for a character that ends a run (ASCII, not two bytes)."""
+    code = None if ch.isascii() else _gbk2(ch)
+    if code is None:
+        prof = (-math.inf, -math.inf)
+    else:
+        asis = _char_score(ch)
+        prof = (_lead_bound(code[1]) - asis, -asis)
+    _PROFILES[ch] = prof
+    return prof
+
+
+def _stray_value(text: str, i: int) -> float:
+    """End value of a window ending at a run's last character text[i - 1]: the stray byte text[i]
+    completing its last pair (`_stray_end`), else S_MARK."""
+    if i < len(text) and "\x40" <= text[i] <= "\x7e":
+        code = _gbk2(text[i - 1])
+        if code is not None:
+            stray, score = _decode_pair(code[1], ord(text[i]))
+            if stray is not None:
+                return max(S_MARK, score - S_STRAY)
+    return S_MARK
+
+
+def _chunk_gain_bound(chunk: str, start_bonus: float) -> float:
+    """Upper bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j (+ start_bonus when s = 0) over the
+    windows [s, j] of the runs of a chunk: a maximum-subarray scan over `_shift_profile`, reset
+    where a run ends."""
+    best = -math.inf               # best bound of Σ_{s≤i<j} (pair_i − asis_i) − asis_j
+    acc = start_bonus              # best bound of Σ_{s≤i<j} (pair_i − asis_i), empty sum included
+    profiles = _PROFILES
+    for ch in chunk:
+        up, drop = profiles.get(ch) or _shift_profile(ch)
+        if acc + drop > best:
+            best = acc + drop
+        acc += up
+        if acc < 0.0:
+            acc = 0.0
+    return best
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+class _Chunk(NamedTuple):
+    """A stretch of the slice that may hold realignment windows, and what they may gain."""
+
+    first: int             # first offset a window may cover (a widened `! ,;:.` included)
+    last: int              # last offset (a stray byte after the run included)
+    gain: float            # upper bound of the gain of every window in it
+    touches_lost: int      # how many of its ends touch a `?` (a window may start or end there)
+
+
+def _widened_start(text: str, a: int) -> int:
+    """Where `_runs` may start a run beginning at offset a: after a `?` and up to 3 of `! ,;:.`
+    (the widened variant, back in full width), else a itself."""
+    p = a
+    while p > 0 and a - p < 3 and text[p - 1] in _FW_OF:
+        p -= 1
+    return p if p < a and p > 0 and text[p - 1] == MARK else a
+
+
+def _shift_bounds(text: str, signals: list[int] | None) -> list[_Chunk]:
+    """The chunks of non-ASCII characters of a slice whose lost markers are single `?`
+    (`_simple_losses`) that may hold a realignment window: no window of the full analysis reaches
+    beyond a chunk or gains more than its bound.
+
+    `_runs` realigns a run [k, j) only when a signal lies in the units [k - MERGE_GAP - 3,
+    j + MERGE_GAP + 2]; with `signals` (the sorted offsets of every possible signal, in a slice
+    without annotations, where offsets are unit indices) a chunk with none that close is left out.
+
+    A window [s, e) of a run gains its start value (S_MARK, or 0 for s = 0 right after a lost
+    marker) + Σ_{s≤i<e-1} (pair_i − asis_i) − asis_{e−1} + its end value (S_MARK, 0 right before
+    a lost marker, or what a stray byte after the run completing the last pair scores,
+    `_stray_value`) — `_RunScores.gain_of`. pair_i is at most `_lead_bound` of char i's trail
+    byte and runs lie inside chunks (they end at every ASCII character), so `_chunk_gain_bound`
+    plus the best end value bounds every window. The widened variant realigns `! ,;:.` after a
+    lost marker in full width and then subtracts their (negative) scores again: the chunk is
+    scanned with them in front, which bounds both variants.
+    """
+    out = []
+    n = len(text)
+    lossy = MARK in text
+    for m in _NON_ASCII_RE.finditer(text):
+        a, b = m.span()
+        if signals is not None:
+            k = bisect_left(signals, a - MERGE_GAP - 3)
+            if k == len(signals) or signals[k] > b + MERGE_GAP + 2:
+                continue
+        p = _widened_start(text, a) if lossy else a
+        pre = p > 0 and text[p - 1] == MARK
+        end_lost = b < n and text[b] == MARK
+        end = 0.0 if end_lost else _stray_value(text, b)
+        chunk = "".join(_FW_OF[c] for c in text[p:a]) + m.group() if p < a else m.group()
+        gain = S_MARK + _chunk_gain_bound(chunk, -S_MARK if pre else 0.0) + end
+        # a window reaching the run's end may consume the stray byte after it (`_best_window`)
+        stray = b < n and "\x40" <= text[b] <= "\x7e"
+        out.append(_Chunk(p, b if stray else b - 1, gain, int(pre) + int(end_lost)))
+    return out
+
+
+def _window_weight_bound(chunk: _Chunk) -> float:
+    """Upper bound of the weight of a chunk's windows below SHIFT_DETECT_GAIN (`_window_items`):
+    0 unless one touches a lost marker (from MIN_SHIFT_GAIN_NEAR_LOST on), then W_SHIFT_NEAR_LOST
+    per unit of gain, for each side that touches one (a chunk split by a character outside
+    GB18030's two bytes holds several runs, each with its own window)."""
+    if chunk.touches_lost == 0 or chunk.gain < MIN_SHIFT_GAIN_NEAR_LOST - _SLACK:
+        return 0.0
+    return chunk.touches_lost * min(SPAN_MIN_WEIGHT, chunk.gain * W_SHIFT_NEAR_LOST)
+
+
+def _simple_losses(text: str, marks: list[int]) -> bool:
+    """Whether every lost marker of the slice is a single `?` of one character unit: no U+FFFD
+    (W_FFFD is a span's weight alone), no `??` run, no orphan annotation after it and no
+    annotation anywhere (so that offsets are unit indices, `_units`)."""
+    if "\ufffd" in text or (marks and "(" in text):
+        return False
+    n = len(text)
+    return all((i + 1 >= n or text[i + 1] != MARK) and (i == 0 or text[i - 1] != MARK)
+               and not _ORPHAN_RE.match(text, i + 1) for i in marks)
+
+
+def _lost_bound(text: str, i: int) -> float:
+    """Upper bound of the weight of a single `?` at offset i (`_lost_weight`)."""
+    digit = (i > 0 and _klass(text[i - 1]) == "digit") or (i + 1 < len(text) and _klass(text[i + 1]) == "digit")
+    return W_LOST + (W_LOST_DIGIT if digit else 0.0)
+
+
+def _may_hold_span(text: str) -> bool:
+    """False only when the full analysis of the slice provably finds no span (it is then skipped).
+
+    A cluster weighs the sum of its signals and windows. Lost markers must be single `?`
+    (`_simple_losses`, else the slice is analysed). The signals' upper bounds are
+    `_signal_bound` and `_lost_bound`; a realignment window weighs SPAN_MIN_WEIGHT from
+    SHIFT_DETECT_GAIN on, else at most `_window_weight_bound` (0 away from a lost marker). So no
+    span can form when no chunk's gain bound (`_shift_bounds`) reaches SHIFT_DETECT_GAIN and
+    these weights sum below SPAN_MIN_WEIGHT in every possible cluster: in the whole slice when an
+    annotation may shorten the gaps (annotations are not counted in them), else in every chain of
+    items at most MERGE_GAP characters apart, where a chunk that may hold a window (bound from
+    MIN_SHIFT_GAIN, or a weight) chains everything it covers. Clusters only join items that
+    close, so each lies inside one such chain. A clean page's isolated level-2 name characters
+    (圳, 婷), bullets and genuine questions are skipped this way; a garbled run keeps several
+    rare/level-2/symbol characters within MERGE_GAP, or gains ≥ SHIFT_DETECT_GAIN.
+    """
+    marks = [i for i, ch in enumerate(text) if ch == MARK] if MARK in text else []
+    if not _simple_losses(text, marks):
+        return True
+    signals = sorted(_signal_bound(text) + [(i, _lost_bound(text, i)) for i in marks])
+    if _chain_bound(signals, []) >= SPAN_MIN_WEIGHT - _SLACK:
+        return True                     # (windows only add weight and chain more)
+    chunks = _shift_bounds(text, None if "(" in text else [i for i, _ in signals])
+    if any(c.gain >= SHIFT_DETECT_GAIN - _SLACK for c in chunks):
+        return True
+    # the chunks that may hold a window at all (one that weighs, or that chains what it covers)
+    windows = [(c.first, c.last, w) for c in chunks
+               if (w := _window_weight_bound(c)) > 0 or c.gain >= MIN_SHIFT_GAIN - _SLACK]
+    total = sum(w for _, w in signals) + sum(w for _, _, w in windows)
+    if total < SPAN_MIN_WEIGHT - _SLACK:
+        return False
+    return "(" in text or _chain_bound(signals, windows) >= SPAN_MIN_WEIGHT - _SLACK
+
+
 def find_corrupt_spans(text: str) -> list[CorruptSpan]:
     """Detect byte-shifted GBK mojibake spans in one document's decoded text; sorted, non-overlapping."""
     spans: list[CorruptSpan] = []
     for lo, hi in _regions(text):
-        for sp in _analyse(text[lo:hi]):
+        region = text[lo:hi]
+        if not _may_hold_span(region):
+            continue
+        for sp in _analyse(region):
             spans.append(CorruptSpan(sp.start + lo, sp.end + lo, sp.text, sp.reason, sp.repair,
                                      sp.confidence, sp.candidate,
                                      tuple(i + lo for i in sp.damaged)))
@@ -809,10 +1103,13 @@ def _content_positions(units: list[_Unit]) -> list[int]:
 def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
     """The units that are signals of damage on their own (a lost byte, a rare character …), with their weight."""
     items: list[_Item] = []
+    plain = _plain_set()
     for k, u in enumerate(units):
         if u.kind == "lost":
             w, r = _lost_weight(text, units, k)
         elif u.kind == "char":
+            if text[u.start] in plain:
+                continue                # level-1 hanzi and punctuation weigh 0 (`_char_weight`)
             w, r = _char_weight(text, units, k)
         else:
             continue
@@ -823,10 +1120,10 @@ def _signal_items(text: str, units: list[_Unit]) -> list[_Item]:
 
 def _window_items(text: str, units: list[_Unit], signals: list[_Item]) -> list[_Item]:
     """Realignment windows of the runs near a signal, weighted by their gain (a span alone at SHIFT_DETECT_GAIN)."""
-    near: list[int] = []
-    hot = {it[0] for it in signals}
-    for k in range(len(units)):
-        near.append((near[-1] if near else 0) + (k in hot))
+    hot = [0] * len(units)
+    for it in signals:
+        hot[it[0]] = 1
+    near = list(accumulate(hot))
     items: list[_Item] = []
     for win in _runs(text, units, near):
         if win.gain >= SHIFT_DETECT_GAIN:
