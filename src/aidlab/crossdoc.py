@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
@@ -504,6 +504,17 @@ def _prepared(claims: pd.DataFrame, documents: pd.DataFrame | None) -> list[_Ite
 
 def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> list[Check]:
     """Every cross-document check (republication, same time, cumulative series, part and whole), blocked by key."""
+    return list(iter_cross_document_checks(claims, documents))
+
+
+def _drain(out: _Builder) -> list[Check]:
+    done, out.out = out.out, []
+    return done
+
+
+def iter_cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None = None) -> Iterator[Check]:
+    """The cross-document checks in the order `cross_document_checks` lists them, key by key, so a caller
+    can write them as they come (the checks of one block of claims need not all be held at once)."""
     out = _Builder(_doc_meta(documents))
     items = _prepared(claims, documents)
     blocks: dict[str, list[_Item]] = {}
@@ -528,6 +539,7 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
             _series(sorted((s, its) for s, its in slots.items() if not s.startswith("batch")), key, out)
         if undated and len({i.group for i in kept}) > 1:
             _undated(undated, dated, "cross_series" if cumulative else "cross_document", key, out)
+        yield from _drain(out)
     # part and whole: keys that differ only in the recipient region
     # (a programme of several, 组团式援疆援藏, includes each of them: its programmes are ';'-joined like regions)
     families: dict[tuple, dict[Bucket, list[_Item]]] = {}
@@ -548,4 +560,4 @@ def cross_document_checks(claims: pd.DataFrame, documents: pd.DataFrame | None =
         if len(family) > 1:  # earlier parts count against later wholes only for running totals (as in the series)
             kinds = scope_kinds[fam]
             _part_whole(family, "cumulative" in kinds and kinds <= {"cumulative", "point"}, fam[0], out)
-    return out.out
+            yield from _drain(out)

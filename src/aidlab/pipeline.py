@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import sys
 import time
@@ -503,16 +504,44 @@ def _take_page(page: PageRows, summary: StreamSummary, signatures: dict[str, byt
             fh.write(page.text + "\n")
 
 
+#: Columns of the documents table the cross-page step reads (republication groups, evidence urls and dates).
+_CROSS_DOCUMENT_COLUMNS = ("doc_id", "usable", "url", "published", "page_date", "republication_group")
+#: Cross-document checks per batch written (their rows carry the evidence sentences, so they are not all held).
+CHECK_BATCH = 2000
+#: Documents per batch when the held-back documents table is written out.
+_DOCUMENT_BATCH = 4096
+
+
+def _pending_documents(pending: Path, columns: Iterable[str]) -> pd.DataFrame:
+    """The given columns (those the table has) of the documents held back in `pending`."""
+    import pyarrow.parquet as pq
+
+    path = pending / "documents.parquet"
+    names = set(pq.read_schema(path).names)
+    return pq.read_table(path, columns=[c for c in columns if c in names]).to_pandas()
+
+
+def _pending_batches(pending: Path) -> Iterator[pd.DataFrame]:
+    """The documents held back in `pending`, a batch of rows at a time."""
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(pending / "documents.parquet").iter_batches(batch_size=_DOCUMENT_BATCH):
+        yield batch.to_pandas()
+
+
 def _write_cross_document_checks(folder: Path, pending: Path, documents: pd.DataFrame, numbering: CheckNumbering,
                                  summary: StreamSummary, sink: TableSink) -> None:
     """Run the cross-document checks key block by key block over the claims Parquet file and write them."""
     usable = documents[documents["usable"].astype(bool)]
     with system_arrow_pool():
         for claims in key_blocks(folder / "claims.parquet", pending):
-            frame = numbering.frame([c.row() for c in crossdoc.cross_document_checks(claims, usable)])
-            summary.verdicts.update(frame["verdict"])
-            sink.write(frame)
-            del claims, frame
+            checks = crossdoc.iter_cross_document_checks(claims, usable)
+            while batch := [c.row() for c in itertools.islice(checks, CHECK_BATCH)]:
+                frame = numbering.frame(batch)
+                summary.verdicts.update(frame["verdict"])
+                sink.write(frame)
+                del batch, frame
+            del claims, checks
 
 
 def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
@@ -570,18 +599,21 @@ def stream(paths: str | Path | Iterable[str | Path], folder: str | Path, *,
                     progress(done, len(tasks), pages[-1].doc_id if pages else "")
                 del pages, frames
         pending_sink.close()
-        import pyarrow.parquet as pq
-
-        documents = pq.read_table(pending / "documents.parquet").to_pandas()
-        documents = with_republication_groups(documents, signatures)
+        # the cross-page step reads the few columns it needs of the documents (a small row per page) ...
+        meta = with_republication_groups(_pending_documents(pending, _CROSS_DOCUMENT_COLUMNS), signatures)
+        del signatures
         if need_checks:
             sinks["claims"].close()
-            _write_cross_document_checks(folder, pending, documents, numbering, summary, sinks["checks"])
+            _write_cross_document_checks(folder, pending, meta, numbering, summary, sinks["checks"])
         if "documents" in csv_tables | parquet_tables:
+            # ... and the whole documents table is written batch by batch with the groups filled in
             sinks["documents"] = TableSink(folder, "documents", csv_out="documents" in csv_tables,
                                            parquet_out="documents" in parquet_tables)
-            sinks["documents"].write(documents)
-        del documents, signatures
+            group_of = dict(zip(meta["doc_id"], meta["republication_group"]))
+            for batch in _pending_batches(pending):
+                batch["republication_group"] = [group_of.get(d, "") for d in batch["doc_id"]]
+                sinks["documents"].write(batch)
+        del meta
     finally:
         for sink in sinks.values():
             with contextlib.suppress(Exception):
