@@ -262,6 +262,37 @@ def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
     assert script._t2s_convert("醫療隊") == "医疗队" and script._t2s_convert("医疗队") == "医疗队"
 
 
+def test_table_conversion_equals_opencc_where_phrases_overlap():
+    """Strings built from phrase keys and their pieces make OpenCC choose between overlapping phrases
+    (longest first, leftmost among equals): the table-based conversion must choose the same, for t2s
+    and for s2t (whose 49 000 phrases overlap far more)."""
+    import random
+
+    from aidlab import script
+
+    rnd = random.Random(3)
+    for conversion, conv in (("t2s", script._t2s()), ("s2t", script._s2t())):
+        tables = script._tables(conversion)
+        assert tables is not None
+        keys = sorted(tables.phrases)
+        for _ in range(3000):
+            pieces = [rnd.choice(keys) for _ in range(rnd.randint(0, 6))]
+            text = "".join(p[rnd.randint(0, len(p) - 1):] if rnd.random() < 0.3 else p for p in pieces)
+            text = text if rnd.random() < 0.7 else text.replace(text[:1], "，", 1)
+            assert script._convert_with(tables, text) == conv.convert(text), text
+
+
+def test_script_character_sets_equal_opencc_on_every_ideograph():
+    """The regex counts of script_counts classify every counted code point as OpenCC does one by one."""
+    from aidlab import script
+
+    trad, simp = script._script_patterns()
+    for c in [*range(0x3400, 0xA000), *range(0xF900, 0xFB00)]:
+        ch = chr(c)
+        assert bool(trad.match(ch)) == script._is_traditional_only(ch), ch
+        assert bool(simp.match(ch)) == script._is_simplified_only(ch), ch
+
+
 def test_clean_refuses_to_swap_the_current_folder(seeds_dir, tmp_path, monkeypatch, capsys):
     here = tmp_path / "here"
     here.mkdir()
