@@ -282,6 +282,22 @@ def test_table_conversion_equals_opencc_where_phrases_overlap():
             assert script._convert_with(tables, text) == conv.convert(text), text
 
 
+def test_long_text_conversion_through_the_code_point_array_equals_opencc():
+    """Texts long enough for the numpy code-point table, with astral ideographs and a lone surrogate
+    (which takes the str.translate path), convert as OpenCC converts them."""
+    import random
+
+    from aidlab import script
+
+    tables = script._tables("t2s")
+    assert tables is not None and tables.codes is not None
+    alphabet = [*map(chr, tables.chars), *"的是，。 \n", "\U0002B5E7", "\U00020000", "\U0010FFFF", "\ud800"]
+    rnd = random.Random(5)
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(script._ARRAY_FROM, 600)))
+        assert script._t2s_convert(text) == script._t2s().convert(text)
+
+
 def test_script_character_sets_equal_opencc_on_every_ideograph():
     """The regex counts of script_counts classify every counted code point as OpenCC does one by one."""
     from aidlab import script

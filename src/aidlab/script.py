@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 #: Share of script-specific characters a script needs to be called that script (else "mixed").
@@ -71,6 +72,7 @@ class _Tables:
     heads: frozenset[str]  # the first two characters of every phrase key
     first: re.Pattern[str]  # a character some phrase key starts with
     chars: dict[int, str]  # the character dictionary as a str.translate table (first values)
+    codes: np.ndarray | None  # the same as code point → code point (None when a value is not one character)
 
 
 def _first_values(table: dict[str, str], separators: re.Pattern[str]) -> dict[str, str] | None:
@@ -111,7 +113,17 @@ def _tables(conversion: str) -> _Tables | None:
     starts = sorted({k[0] for k in phrases}) or [" "]  # a class must hold a character; no key holds a space
     return _Tables(phrases, max(map(len, phrases), default=0), frozenset(k[:2] for k in phrases),
                    re.compile("[" + "".join(map(re.escape, starts)) + "]"),
-                   {ord(k): v for k, v in chars.items()})
+                   {ord(k): v for k, v in chars.items()}, _code_table(chars))
+
+
+def _code_table(chars: dict[str, str]) -> np.ndarray | None:
+    """A character dictionary as an array: entry c is the code point character c becomes (c itself when
+    it is not a key); None when some value is not one character (then str.translate is used)."""
+    if not chars or any(len(v) != 1 for v in chars.values()):
+        return None
+    table = np.arange(max(map(ord, chars)) + 1, dtype=np.uint32)
+    table[[ord(k) for k in chars]] = [ord(v) for v in chars.values()]
+    return table
 
 
 def _phrase_matches(text: str, tables: _Tables) -> list[tuple[int, int, str]]:
@@ -146,10 +158,30 @@ def _convert_with(tables: _Tables, text: str) -> str:
     out: list[str] = []
     pos = 0
     for start, end, value in _phrase_matches(text, tables):
-        out += (text[pos:start].translate(tables.chars), value)
+        out += (text[pos:start], value)
         pos = end
-    out.append(text[pos:].translate(tables.chars))
-    return "".join(out)
+    out.append(text[pos:])
+    if len(out) == 1:
+        return _translate(text, tables)
+    return "".join(_translate(piece, tables) if k % 2 == 0 else piece for k, piece in enumerate(out))
+
+
+#: From this length on a text is mapped through the code-point array (numpy), below it with str.translate
+#: (which looks up every character in a dict: 12 µs for 300 characters against 4 µs, 4 µs against 3 for 100).
+_ARRAY_FROM = 128
+
+
+def _translate(text: str, tables: _Tables) -> str:
+    """`text.translate(tables.chars)`, through the code-point array when the text is long enough."""
+    table = tables.codes
+    if table is None or len(text) < _ARRAY_FROM:
+        return text.translate(tables.chars)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    except UnicodeEncodeError:  # a lone surrogate: not encodable, translate copes
+        return text.translate(tables.chars)
+    mapped = np.where(codes < len(table), table[np.minimum(codes, len(table) - 1)], codes)
+    return mapped.astype("<u4").tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=1)
