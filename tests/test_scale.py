@@ -401,3 +401,23 @@ def test_masked_deletions_equal_the_general_edit_path():
         assert np.array_equal(fast.raw_start, general.raw_start[:-1])
         assert np.array_equal(fast.raw_end, general.raw_end[:-1])
         assert fast.raw_start.dtype == general.raw_start.dtype
+
+
+def test_number_space_patterns_equal_their_look_behind_forms():
+    """normalize's patterns, written to start with a consumed digit or comma, find the spans of the
+    look-behind-first forms they replace (`(?<=\\d) +(?=[%‰])`, `(?<![\\d.:\\-/])\\d{1,3}(?: \\d{3})+…`,
+    `(?<=\\d)[，,](?=…)`)."""
+    import random
+    import re
+
+    from aidlab import normalize
+
+    pairs = [(re.compile(r"(?<=\d) +(?=[%‰])"), normalize._PERCENT_SPACE, 1),
+             (re.compile(r"(?<![\d.:\-/])\d{1,3}(?: \d{3})+(?![\d:\-/])"), normalize._GROUPED, 0),
+             (re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))"), normalize._THOUSANDS, 0)]
+    rnd = random.Random(19)
+    alphabet = list("12 .:-/%‰,，a中\n")
+    for _ in range(30000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        for plain, fast, group in pairs:
+            assert [m.span(group) for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text

@@ -26,12 +26,15 @@ _MAPPED = re.compile("[" + "".join(map(re.escape, sorted(CHAR_MAP))) + "]")
 
 _ZW = re.compile(f"[{_ZERO_WIDTH}]")
 _CRLF = re.compile("\r\n")
-#: a space before a % / ‰ sign (`137.4 %`)
-_PERCENT_SPACE = re.compile(r"(?<=\d) +(?=[%‰])")
-#: digits grouped in threes by spaces (`1 040`, `12 345 678`); dates and times (`2024-06-02 17:26`) are not
-_GROUPED = re.compile(r"(?<![\d.:\-/])\d{1,3}(?: \d{3})+(?![\d:\-/])")
+# The three patterns below start with a character they consume (a digit, a comma), not with a look-behind:
+# the regex engine then skips in C to the next such character instead of trying every position.
+#: a space before a % / ‰ sign (`137.4 %`): group 1, after the digit
+_PERCENT_SPACE = re.compile(r"\d( +)(?=[%‰])")
+#: digits grouped in threes by spaces (`1 040`, `12 345 678`), not preceded by a digit, '.', ':', '-' or '/'
+#: (checked over the first digit); dates and times (`2024-06-02 17:26`) are not
+_GROUPED = re.compile(r"\d(?<![\d.:\-/]\d)\d{0,2}(?: \d{3})+(?![\d:\-/])")
 #: a comma (ASCII or full-width) used as a thousands separator: digit, comma, exactly three digits
-_THOUSANDS = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"[，,](?<=\d[，,])(?=\d{3}(?!\d))")
 
 
 def normalize(t: TrackedText) -> TrackedText:
@@ -39,7 +42,7 @@ def normalize(t: TrackedText) -> TrackedText:
     t = t.apply(Edit(m.start(), m.start() + 1, "") for m in _CRLF.finditer(t.text))  # keep the \n of \r\n
     t = t.map_same_length(_map_chars)
     t = t.apply(Edit(m.start(), m.end(), "") for m in _ZW.finditer(t.text))
-    t = t.apply(Edit(m.start(), m.end(), "") for m in _PERCENT_SPACE.finditer(t.text))
+    t = t.apply(Edit(m.start(1), m.end(1), "") for m in _PERCENT_SPACE.finditer(t.text))
     t = t.apply(Edit(m.start() + i, m.start() + i + 1, "") for m in _GROUPED.finditer(t.text)
                 for i, ch in enumerate(m.group()) if ch == " ")
     t = t.apply(Edit(m.start(), m.end(), ",") for m in _THOUSANDS.finditer(t.text))
