@@ -161,8 +161,8 @@ def _ends_terminal(s: str) -> bool:
 def _is_prose(s: str) -> bool:
     """A paragraph-like line: mostly CJK, long enough, sentence-punctuated.
 
-    Cached: most cues ask it of the same line (four times per line on average), and chrome lines recur
-    across the pages of a site.
+    Cached for the page being segmented (`segment_page` empties the cache after it): most cues ask it
+    of the same line, four times per line on average.
     """
     n = len(s)
     if n < 12 or _cjk_share(s) < 0.3:
@@ -584,6 +584,14 @@ def _classify_after(s: str, cue: _Cue | None, section: _Cue, in_list: bool, titl
 
 def segment_page(text: str) -> list[Segment]:
     """Split one page's text into line segments, each labelled article body or a kind of page chrome."""
+    try:
+        return _label_lines(text)
+    finally:
+        _is_prose.cache_clear()  # the cache serves one page: its lines are not kept alive after it
+
+
+def _label_lines(text: str) -> list[Segment]:
+    """segment_page's four passes (see the module docstring)."""
     lines = _split_lines(text)
     texts = [ln.text for ln in lines]
     prose = [_is_prose(s) for s in texts]
