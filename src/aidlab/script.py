@@ -64,7 +64,8 @@ class _Tables:
     OpenCC (this implementation) converts a piece of text between separators in two passes: phrase
     entries first, always the longest match anywhere in the piece and the leftmost among equally long
     ones, then each character left over through the character dictionary. `_convert_with` does the
-    same with dictionary look-ups at the few places a phrase can start and one `str.translate`.
+    same with dictionary look-ups at the few places a phrase can start and one translation of the rest
+    (`str.translate`, or a numpy code-point array for a long text).
     """
 
     phrases: dict[str, str]  # phrase keys (two or more characters) → first value
@@ -136,7 +137,7 @@ def _phrase_matches(text: str, tables: _Tables) -> list[tuple[int, int, str]]:
     found = []
     for m in tables.first.finditer(text):
         i = m.start()
-        if text[i:i + 2] not in tables.heads:  # most places a phrase could start: no key starts so
+        if text[i:i + 2] not in tables.heads:  # no phrase key starts with these two characters (most places)
             continue
         for n in range(2, min(tables.longest, len(text) - i) + 1):
             value = tables.phrases.get(text[i:i + n])
