@@ -188,6 +188,23 @@ def test_republished_copies_count_once_and_changed_copy_is_a_finding():
     assert (same["verdict"] == "consistent").all()
 
 
+
+@pytest.mark.parametrize("n", [1, 7, 1000, 20_000])
+def test_signature_minhash_equals_datasketch(n):
+    """page_signature's numpy MinHash gives datasketch's values bit for bit (signatures are compared
+    across pages and runs), also past one block of hashes."""
+    import numpy as np
+
+    from aidlab import republication
+
+    hashes = np.random.default_rng(n).integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+    expected = republication._minhash(hashes).hashvalues
+    assert (republication._minhash_values(hashes) == expected).all()
+    text = "国家卫生健康委员会新闻发布会介绍医疗人才组团式援藏工作进展" * 3
+    values = np.frombuffer(republication.page_signature(text), dtype="<u4")
+    assert (values[1:] == republication._minhash(republication.shingle_hashes(text)).hashvalues).all()
+
+
 # --- part and whole -----------------------------------------------------------------------------------
 
 def _pw(doc, text, number, qualifier, recipient, as_of, **kw):

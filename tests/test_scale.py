@@ -262,6 +262,53 @@ def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
     assert script._t2s_convert("醫療隊") == "医疗队" and script._t2s_convert("医疗队") == "医疗队"
 
 
+def test_table_conversion_equals_opencc_where_phrases_overlap():
+    """Strings built from phrase keys and their pieces make OpenCC choose between overlapping phrases
+    (longest first, leftmost among equals): the table-based conversion must choose the same, for t2s
+    and for s2t (whose 49 000 phrases overlap far more)."""
+    import random
+
+    from aidlab import script
+
+    rnd = random.Random(3)
+    for conversion, conv in (("t2s", script._t2s()), ("s2t", script._s2t())):
+        tables = script._tables(conversion)
+        assert tables is not None
+        keys = sorted(tables.phrases)
+        for _ in range(3000):
+            pieces = [rnd.choice(keys) for _ in range(rnd.randint(0, 6))]
+            text = "".join(p[rnd.randint(0, len(p) - 1):] if rnd.random() < 0.3 else p for p in pieces)
+            text = text if rnd.random() < 0.7 else text.replace(text[:1], "，", 1)
+            assert script._convert_with(tables, text) == conv.convert(text), text
+
+
+def test_long_text_conversion_through_the_code_point_array_equals_opencc():
+    """Texts long enough for the numpy code-point table, with astral ideographs and a lone surrogate
+    (which takes the str.translate path), convert as OpenCC converts them."""
+    import random
+
+    from aidlab import script
+
+    tables = script._tables("t2s")
+    assert tables is not None and tables.codes is not None
+    alphabet = [*map(chr, tables.chars), *"的是，。 \n", "\U0002B5E7", "\U00020000", "\U0010FFFF", "\ud800"]
+    rnd = random.Random(5)
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(script._ARRAY_FROM, 600)))
+        assert script._t2s_convert(text) == script._t2s().convert(text)
+
+
+def test_script_character_sets_equal_opencc_on_every_ideograph():
+    """The regex counts of script_counts classify every counted code point as OpenCC does one by one."""
+    from aidlab import script
+
+    trad, simp = script._script_patterns()
+    for c in [*range(0x3400, 0xA000), *range(0xF900, 0xFB00)]:
+        ch = chr(c)
+        assert bool(trad.match(ch)) == script._is_traditional_only(ch), ch
+        assert bool(simp.match(ch)) == script._is_simplified_only(ch), ch
+
+
 def test_clean_refuses_to_swap_the_current_folder(seeds_dir, tmp_path, monkeypatch, capsys):
     here = tmp_path / "here"
     here.mkdir()
@@ -292,3 +339,85 @@ def test_cross_document_step_in_key_blocks_finds_the_same_checks(tmp_path, monke
     assert cross.sum() > 20  # the generated pages share quantity keys: there is something to compare
     key = list(a.columns)
     assert sorted(map(tuple, a[key].values.tolist())) == sorted(map(tuple, b[key].values.tolist()))
+
+
+def test_regex_character_mapping_equals_translate():
+    """normalize's regex replacement of CHAR_MAP characters gives what str.translate gives."""
+    import random
+
+    from aidlab import normalize
+
+    table = str.maketrans(normalize.CHAR_MAP)
+    rnd = random.Random(11)
+    alphabet = [*normalize.CHAR_MAP, *"医疗１２ab \n\t，,%"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert normalize._map_chars(text) == text.translate(table)
+
+
+def test_annotation_regex_equals_its_two_alternative_form():
+    """ANNOTATION, written to start at the parenthesis, finds what `(?<=CJK)(…)|(…toned…)` finds."""
+    import random
+    import re
+
+    from aidlab import pinyin
+
+    letters, toned = pinyin._LETTERS, pinyin._TONED
+    plain = re.compile(rf"(?:(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([{letters}]{{1,6}})[)）])"
+                       rf"|(?:[(（]([a-zü]{{0,5}}[{toned}][a-zü]{{0,5}})[)）])")
+    rnd = random.Random(13)
+    alphabet = list("醫療医yishùliáoǜê（）()?\n a1")
+    found = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in pinyin.ANNOTATION.finditer(text)] == expected, text
+        found += bool(expected)
+    assert found > 100  # the strings do hold annotations
+
+
+def test_masked_deletions_equal_the_general_edit_path():
+    """TrackedText.apply's mask path (deletions, same-length replacements) gives the text and provenance
+    the general path gives (forced here by one length-changing edit at the end, applied separately)."""
+    import random
+
+    import numpy as np
+
+    from aidlab.textmap import Edit, TrackedText
+
+    rnd = random.Random(17)
+    for _ in range(2000):
+        raw = "".join(rnd.choice("ab中文\n ") for _ in range(rnd.randint(1, 30)))
+        t = TrackedText.identity(raw).apply([Edit(0, 1, "XY")])  # provenance that is not the identity
+        edits, pos = [], 0
+        while pos < len(t) and rnd.random() < 0.8:
+            a = rnd.randint(pos, len(t))
+            b = rnd.randint(a, min(len(t), a + 3))
+            edits.append(Edit(a, b, rnd.choice(["", "Z" * (b - a)])))
+            pos = b
+        fast = t.apply(edits)
+        general = t.apply([*edits, Edit(len(t), len(t), "!")])  # an insertion: the general path
+        assert fast.text + "!" == general.text
+        assert np.array_equal(fast.raw_start, general.raw_start[:-1])
+        assert np.array_equal(fast.raw_end, general.raw_end[:-1])
+        assert fast.raw_start.dtype == general.raw_start.dtype
+
+
+def test_number_space_patterns_equal_their_look_behind_forms():
+    """normalize's patterns, written to start with a consumed digit or comma, find the spans of the
+    look-behind-first forms they replace (`(?<=\\d) +(?=[%‰])`, `(?<![\\d.:\\-/])\\d{1,3}(?: \\d{3})+…`,
+    `(?<=\\d)[，,](?=…)`)."""
+    import random
+    import re
+
+    from aidlab import normalize
+
+    pairs = [(re.compile(r"(?<=\d) +(?=[%‰])"), normalize._PERCENT_SPACE, 1),
+             (re.compile(r"(?<![\d.:\-/])\d{1,3}(?: \d{3})+(?![\d:\-/])"), normalize._GROUPED, 0),
+             (re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))"), normalize._THOUSANDS, 0)]
+    rnd = random.Random(19)
+    alphabet = list("12 .:-/%‰,，a中\n")
+    for _ in range(30000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        for plain, fast, group in pairs:
+            assert [m.span(group) for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text

@@ -96,10 +96,15 @@ def _problem(doc_id: str, path: Path, size: int, sha: str, message: str, encodin
     return Document(doc_id, str(path), size, sha, encoding, float("nan"), "", False, None, "unchecked", False, message, None)
 
 
+#: A control character other than tab, newline, CR and form feed (counted by regex: a Python loop over
+#: every character of the page cost as much as decoding it).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     return controls > MAX_CONTROL_SHARE * max(len(text), 1)
 
 

@@ -43,9 +43,11 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹ"
 _LETTERS = "a-züê" + _TONED
 #: A parenthesised lower-case letter run (ASCII or full-width parentheses) that is either written
 #: right after a CJK character or carries a tone mark (mojibake can leave a Latin byte before it).
+#: Both alternatives start at the parenthesis, so the regex engine skips to the next parenthesis in C
+#: (the character before it is checked by a look-behind over it).
 ANNOTATION = re.compile(
-    rf"(?:(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([{_LETTERS}]{{1,6}})[)）])"
-    rf"|(?:[(（]([a-zü]{{0,5}}[{_TONED}][a-zü]{{0,5}})[)）])"
+    rf"[(（](?:(?<=[\u3400-\u9fff\uf900-\ufaff].)([{_LETTERS}]{{1,6}})[)）]"
+    rf"|([a-zü]{{0,5}}[{_TONED}][a-zü]{{0,5}})[)）])"
 )
 
 
@@ -77,7 +79,8 @@ def find_annotations(text: str) -> list[tuple[int, int, str]]:
         syllable = m.group(1) or m.group(2)
         if is_syllable(syllable):
             found.append((m.start(), m.end(), syllable))
-    for m in BROKEN_ANNOTATION.finditer(text):
+    broken = BROKEN_ANNOTATION.finditer(text) if "?" in text else ()  # it follows a lost-byte mark: no "?", none
+    for m in broken:
         if is_syllable(m.group(1)):
             found.append((m.start(), m.end(), m.group(1)))
     return sorted(found)

@@ -9,8 +9,8 @@ Method (two steps, both per page or sub-quadratic):
 
 1. Per page, :func:`page_signature` reads the clean article text (headline + body, whitespace
    removed) as a set of overlapping character 5-grams (*shingles*, hashed with numpy) and keeps a
-   128-value MinHash of that set (datasketch, permutation scheme ``affine32``) plus the set's size:
-   516 bytes a page.
+   128-value MinHash of that set (datasketch's permutation scheme ``affine32``, its arithmetic
+   repeated in numpy) plus the set's size: 516 bytes a page.
 2. Across pages, :func:`republication_groups` indexes every signature in a MinHash LSH Ensemble
    (the index for *containment* queries of Zhu et al., VLDB 2016, with datasketch's partitions and
    parameters, held in numpy arrays by :mod:`aidlab.containment_index`: ≈ 3 KB a page) and queries each page
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -97,6 +98,7 @@ def shingle_hashes(clean_text: str, k: int = SHINGLE) -> np.ndarray:
 
 
 def _minhash(hashes: np.ndarray):
+    """datasketch's MinHash of the hashes: the reference `_minhash_values` reproduces (tests compare them)."""
     from datasketch import MinHash
 
     m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
@@ -104,10 +106,45 @@ def _minhash(hashes: np.ndarray):
     return m
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (a, b) for NUM_PERM and SEED, drawn once: a MinHash
+    draws them afresh from a seeded generator each time it is made, a third of a signature's cost."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+#: Hashes permuted at a time: bounds the (hashes × NUM_PERM) block of a huge page to 4 MiB.
+_BLOCK = 8192
+
+
+def _minhash_values(hashes: np.ndarray) -> np.ndarray:
+    """The 128 MinHash values datasketch's ``affine32`` MinHash gives the hashes, computed in numpy.
+
+    The same arithmetic as datasketch 2's ``update_batch``: the MurmurHash3 32-bit finalizer, then
+    a·h + b mod 2^32 per permutation, then the minimum per permutation (uint32 wraps like datasketch's).
+    """
+    a, b = _permutations()
+    h = hashes.astype(np.uint32)
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    h = h ^ (h >> np.uint32(16))
+    values = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    for i in range(0, len(h), _BLOCK):  # one row per permutation: the minimum runs along contiguous memory
+        block = np.multiply(a[:, None], h[None, i:i + _BLOCK])
+        block += b[:, None]
+        np.minimum(values, block.min(axis=1), out=values)
+    return values
+
+
 def page_signature(clean_text: str) -> bytes:
     """A page's compact signature: uint32 little-endian [shingle count, 128 MinHash values] (516 bytes)."""
     hv = shingle_hashes(clean_text)
-    values = _minhash(hv).hashvalues.astype("<u4") if hv.size else np.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4")
+    values = _minhash_values(hv).astype("<u4") if hv.size else np.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4")
     return np.concatenate([np.array([hv.size], dtype="<u4"), values]).tobytes()
 
 

@@ -57,6 +57,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 SEGMENT_KINDS: dict[str, str] = {
     "navigation": "Site navigation: menus, breadcrumbs, bullets above the headline, share/print/font-size widgets, previous/next links.",
@@ -127,6 +128,8 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TERMINAL = "。！？!?…；;"
 _CLOSERS = "”\"’'」』）)】]》"
 _SENT_PUNCT = re.compile(r"[，,。；;！？!?、]")
+_SPACE_RUN = re.compile(r"\s+")
+_CJK_RUN = re.compile(_CJK.pattern + "+")
 _WS_EXTRA = "\ufeff\u200b\u200c\u200d"
 
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)日?")
@@ -140,9 +143,13 @@ def _strip(raw: str) -> str:
 
 
 def _cjk_share(s: str) -> float:
-    """Share of CJK ideographs among the non-space characters of s."""
-    chars = [c for c in s if not c.isspace()]
-    return len(_CJK.findall(s)) / len(chars) if chars else 0.0
+    """Share of CJK ideographs among the non-space characters of s.
+
+    Both are counted as the lengths of regex runs: a Python loop over the characters cost more than the
+    rest of the line's analysis, and a list of single characters (findall of one character) 3× the runs.
+    """
+    chars = len(s) - sum(map(len, _SPACE_RUN.findall(s)))  # `\s` matches exactly what str.isspace() accepts
+    return sum(map(len, _CJK_RUN.findall(s))) / chars if chars else 0.0
 
 
 def _ends_terminal(s: str) -> bool:
@@ -151,8 +158,13 @@ def _ends_terminal(s: str) -> bool:
     return bool(core) and core[-1] in _TERMINAL
 
 
+@lru_cache(maxsize=8192)
 def _is_prose(s: str) -> bool:
-    """A paragraph-like line: mostly CJK, long enough, sentence-punctuated."""
+    """A paragraph-like line: mostly CJK, long enough, sentence-punctuated.
+
+    Cached for the page being segmented (`segment_page` empties the cache after it): most cues ask it
+    of the same line, four times per line on average.
+    """
     n = len(s)
     if n < 12 or _cjk_share(s) < 0.3:
         return False
@@ -265,12 +277,16 @@ def _spam_or_link_row(s: str, before_headline: bool) -> _Cue | None:
 
 
 def _footer_cue(s: str) -> _Cue | None:
-    """Copyright, registration, owner, address and contact lines."""
-    m = _FOOTER_STRONG.search(s)
-    if m and len(s) <= 250:
+    """Copyright, registration, owner, address and contact lines.
+
+    Here and in the other cues the length and prose conditions come before the regex search: they are
+    cheaper (prose is cached), and most lines of a page fail them.
+    """
+    m = _FOOTER_STRONG.search(s) if len(s) <= 250 else None
+    if m:
         return _Cue("footer", f"footer cue {m.group(0).strip()}", terminal=True, section=True)
-    m = _FOOTER_WEAK.search(s)
-    if m and len(s) <= 150 and not _is_prose(s):
+    m = _FOOTER_WEAK.search(s) if len(s) <= 150 and not _is_prose(s) else None
+    if m:
         return _Cue("footer", f"footer cue {m.group(0).strip()}", terminal=True, section=True, weak=True)
     return None
 
@@ -285,13 +301,13 @@ def _header_cue(s: str) -> _Cue | None:
         if m or ("换一换" in s and len(s) <= 20):
             word = m.group(0).strip("【[■▍| ") if m else "换一换"
             return _Cue("related", f"end-of-article marker {word}", terminal=True, section=True)
-    if _KEYWORDS.search(s) and len(s) <= 200 and not _is_prose(s):
+    if len(s) <= 200 and not _is_prose(s) and _KEYWORDS.search(s):
         return _Cue("keywords", "end-of-article marker 关键词", terminal=True, section=True)
-    m = _EDITOR.search(s)
-    if m and len(s) <= 60 and not _is_prose(s):
+    m = _EDITOR.search(s) if len(s) <= 60 and not _is_prose(s) else None
+    if m:
         return _Cue("dateline", f"editor credit {m.group(0)}", terminal=True)
-    m = _PREV_NEXT.search(s)
-    if m and len(s) <= 80:
+    m = _PREV_NEXT.search(s) if len(s) <= 80 else None
+    if m:
         # bare links without a title (上一篇/下一篇, as mirrors scatter them) end the body only where no text follows
         return _Cue("navigation", f"end-of-article marker {m.group(0).strip('【[ ')}", terminal=True,
                     soft=bool(_BARE_PREV_NEXT.fullmatch(s)))
@@ -311,10 +327,17 @@ def _edition_cue(s: str) -> _Cue | None:
 
 def _spam_cue(s: str, site_names: bool = True) -> _Cue | None:
     """Gambling/lottery advertisements and spam site names (a short unpunctuated line with a web address)."""
+    return _gambling_cue(s) or (_site_name_cue(s) if site_names else None)
+
+
+def _gambling_cue(s: str) -> _Cue | None:
+    """Gambling/lottery advertisements: words only such ads use, or weaker ones with selling words or a web address."""
     if len(s) > 120:
         return None
     strong = set(_GAMBLING.findall(s))
     weak = set(_GAMBLING_WEAK.findall(s))
+    if not (strong or weak):  # no gambling word: not an advertisement, whatever else the line holds
+        return None
     selling = _MARKETING.search(s) or _DOMAIN.search(s)
     if _is_prose(s):
         spam = bool(strong) and (bool(selling) or len(strong) >= 2) or (len(weak) >= 2 and bool(selling))
@@ -323,7 +346,12 @@ def _spam_cue(s: str, site_names: bool = True) -> _Cue | None:
     if spam:
         word = min(strong or weak)
         return _Cue("spam", f"gambling/lottery advertisement ({word})")
-    if site_names and len(s) <= 60 and not _SENT_PUNCT.search(s) and not _FIELD.search(s) and _CJK.search(s):
+    return None
+
+
+def _site_name_cue(s: str) -> _Cue | None:
+    """Spam site names: a short unpunctuated CJK line with a web address, not a dateline field."""
+    if len(s) <= 60 and not _SENT_PUNCT.search(s) and not _FIELD.search(s) and _CJK.search(s):
         m = _DOMAIN.search(s)
         if m:
             return _Cue("spam", f"site name with web address ({m.group(0)})")
@@ -358,11 +386,11 @@ def _line_cue(s: str, before_headline: bool = False) -> _Cue | None:
         cue = _spam_or_link_row(s, before_headline)
         if cue:
             return cue
-    m = _DISCLAIMER.search(s)
-    if m and len(s) <= 300:
+    m = _DISCLAIMER.search(s) if len(s) <= 300 else None
+    if m:
         return _Cue("disclaimer", f"crawler/snapshot notice {m.group(0)}", terminal=True, section=True)
-    return (_spam_cue(s, site_names=False) or _footer_cue(s) or _header_cue(s) or _edition_cue(s)
-            or _spam_cue(s) or _minor_cue(s))
+    return (_gambling_cue(s) or _footer_cue(s) or _header_cue(s) or _edition_cue(s)
+            or _site_name_cue(s) or _minor_cue(s))
 
 
 def _dateline_reason(s: str) -> str | None:
@@ -374,7 +402,7 @@ def _dateline_reason(s: str) -> str | None:
     m = _FIELD.search(s)
     if m:
         return f"dateline field {m.group(0).rstrip(':： ')}"
-    if _DATE.search(s) and len(s) <= 60 and not _WEEKDAY.search(s):
+    if len(s) <= 60 and _DATE.search(s) and not _WEEKDAY.search(s):
         return "date line"
     return None
 
@@ -557,6 +585,14 @@ def _classify_after(s: str, cue: _Cue | None, section: _Cue, in_list: bool, titl
 
 def segment_page(text: str) -> list[Segment]:
     """Split one page's text into line segments, each labelled article body or a kind of page chrome."""
+    try:
+        return _label_lines(text)
+    finally:
+        _is_prose.cache_clear()  # the cache serves one page: its lines are not kept alive after it
+
+
+def _label_lines(text: str) -> list[Segment]:
+    """segment_page's four passes (see the module docstring)."""
     lines = _split_lines(text)
     texts = [ln.text for ln in lines]
     prose = [_is_prose(s) for s in texts]

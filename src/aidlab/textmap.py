@@ -45,6 +45,8 @@ class TrackedText:
     def apply(self, edits: Iterable[Edit]) -> TrackedText:
         """Apply non-overlapping edits (offsets in this text); same-length replacements keep per-character provenance."""
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        if all(not e.new or len(e.new) == e.end - e.start for e in ordered):
+            return self._delete_or_replace(ordered)
         parts: list[str] = []
         starts: list[np.ndarray] = []
         ends: list[np.ndarray] = []
@@ -74,6 +76,23 @@ class TrackedText:
         ends.append(self.raw_end[pos:])
         empty = np.zeros(0, dtype=np.int32)
         return TrackedText("".join(parts), np.concatenate(starts or [empty]), np.concatenate(ends or [empty]))
+
+    def _delete_or_replace(self, ordered: list[Edit]) -> TrackedText:
+        """`apply` for sorted edits that only delete or replace with as many characters (the cleaning's edits:
+        pinyin annotations, zero-width marks, digit-group spaces, separators): every output character keeps
+        the provenance of the character it stands for, so one boolean mask selects all of it at once."""
+        parts: list[str] = []
+        keep = np.ones(len(self.text), dtype=bool)
+        pos = 0
+        for e in ordered:
+            if e.start < pos or e.end < e.start or e.end > len(self.text):
+                raise ValueError(f"overlapping or out-of-range edit {e} (text length {len(self.text)})")
+            parts += (self.text[pos:e.start], e.new)
+            if not e.new:
+                keep[e.start:e.end] = False
+            pos = e.end
+        parts.append(self.text[pos:])
+        return TrackedText("".join(parts), self.raw_start[keep], self.raw_end[keep])
 
     def map_same_length(self, fn: Callable[[str], str]) -> TrackedText:
         """Apply a length-preserving transform (e.g. script conversion); provenance is unchanged."""
