@@ -133,7 +133,24 @@ class _Page:
         self.curated_prog, self.curated_prog_ev = programmes.curated(str(curated.get("programme") or ""))
         self.para_bounds = [0] + [m.end() for m in _NEWLINE.finditer(text)] + [len(text) + 1]
         self.time_cache: dict[int, list[re.Match]] = {}
+        self.decided: dict[tuple[int, int, str], tuple[str, str] | None] = {}
+        self.sides: dict[tuple, tuple[str, str]] = {}
         self.sentences = doc.sentences
+
+    def decide(self, lo: int, hi: int, recipient: str) -> tuple[str, str] | None:
+        """programmes.decide on the cues lo:hi, once per page for each slice and recipient (the claims of
+        one clause or sentence read the same cues)."""
+        key = (lo, hi, recipient)
+        if key not in self.decided:
+            self.decided[key] = programmes.decide(self.cues[lo:hi], recipient)
+        return self.decided[key]
+
+    def side_region(self, side: str, spans) -> tuple[str, str]:
+        """_side_region, once per page for each side and (clause, sentence, paragraph)."""
+        key = (side, spans)
+        if key not in self.sides:
+            self.sides[key] = _side_region(self, side, spans)
+        return self.sides[key]
 
     @cached_property
     def province(self) -> tuple[str, str]:
@@ -199,8 +216,7 @@ def _programme_by_cues(pg: _Page, spans, recipient: str, aiding: str) -> tuple[s
     paragraph, then the document's); with no cue at all, interprovincial when the sides lie in different
     provinces; else unknown."""
     for level, (a, b) in zip(_LEVELS, spans):
-        level_cues = pg.cues[bisect_left(pg.cue_starts, a):bisect_left(pg.cue_starts, b)]
-        got = programmes.decide(level_cues, recipient)
+        got = pg.decide(bisect_left(pg.cue_starts, a), bisect_left(pg.cue_starts, b), recipient)
         if got:
             return got[0], f"{level}: {got[1]}"
     got = programmes.decide(pg.doc_cues, recipient)
@@ -276,7 +292,7 @@ def _claim_row(pg: _Page, start: int, end: int, sno: int, unit, metric) -> dict[
     sent = pg.sentences[sno] if pg.sentences else None
     spans = _claim_spans(pg, sent, start, end)
     cs = spans[0][0]
-    found = {side: _side_region(pg, side, spans) for side in ("aiding", "recipient")}   # where
+    found = {side: pg.side_region(side, spans) for side in ("aiding", "recipient")}     # where
     recipient, aiding = found["recipient"][0], found["aiding"][0]
     prog, prog_ev = _programme(pg, spans, recipient, aiding)                            # which programme
     ct, scope_kind, time_ev = _claim_when(pg, sent, sno, spans, start, end)             # when

@@ -104,10 +104,13 @@ def find_cues(text: str) -> list[Cue]:
         old = merged.get((c.start, c.end))
         merged[(c.start, c.end)] = c if old is None else Cue(c.start, c.end, c.words, old.keys + c.keys,
                                                              old.regional and c.regional)
-    cues = sorted(merged.values(), key=lambda c: (c.start, -(c.end - c.start)))
-    out = [c for c in cues
-           if not any(o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
-                      for o in cues)]
+    # in order of start, longer first: a cue lies inside a longer one exactly when some cue before it reaches
+    # as far (spans are distinct after the merge, so that cue is longer): one pass, not all pairs
+    out, reach = [], -1
+    for c in sorted(merged.values(), key=lambda c: (c.start, -(c.end - c.start))):
+        if c.end > reach:
+            out.append(c)
+        reach = max(reach, c.end)
     return out
 
 
