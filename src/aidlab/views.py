@@ -135,5 +135,5 @@ def raw_pages(corpus_dir: str | os.PathLike, doc_ids: Iterable[str]) -> dict[str
     out: dict[str, str | None] = {}
     for d in dict.fromkeys(str(i) for i in doc_ids):
         path = paths.get(d)
-        out[d] = None if path is None else read_document(path, None, folder=corpus_dir).text
+        out[d] = None if path is None else read_document(path, None, folder=Path(corpus_dir)).text
     return out
