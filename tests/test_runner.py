@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -190,3 +191,100 @@ def test_every_notebook_runs_on_another_corpus_without_touching_the_seeds_build(
     assert sorted(p.name for p in (build / "notebooks" / "crossdoc_unseen").glob("*.ipynb")) == \
         [p.name for p in numbered_notebooks(ROOT / "notebooks")]
     assert [p.name for p in seeds_build.iterdir()] == ["marker.txt"]  # another corpus never writes there
+
+
+# Started in every kernel of the test below (through PYTHONPATH): logs each page of the corpus that is opened
+# outside build_corpus (which hashes and streams every page, one at a time), i.e. what a notebook reads itself.
+_READ_LOGGER = '''
+import os, sys
+
+_corpus, _log = os.environ.get("AIDLAB_TEST_CORPUS"), os.environ.get("AIDLAB_TEST_READS")
+
+
+def _page_opened(event, args):
+    if event != "open" or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = os.path.abspath(os.fsdecode(args[0]))
+    if os.path.dirname(path) != _corpus or not path.endswith((".txt", ".html", ".htm")):
+        return
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "build_corpus":
+            return
+        frame = frame.f_back
+    with open(_log, "a", encoding="utf-8") as log:
+        log.write(os.path.basename(path) + "\\n")
+
+
+if _corpus and _log:
+    sys.addaudithook(_page_opened)
+'''
+
+
+def test_notebooks_on_a_big_corpus_show_summaries_and_read_only_the_pages_they_show(tmp_path, monkeypatch):
+    """120 distinct pages, max_rows = 5: every notebook runs; no table lists more than max_rows documents (plus a
+    totals row), no list more than max_rows checks; the Findings count all 120 pages; the notebooks open only the
+    raw pages they show (the first max_rows by doc_id, and those of the first max_rows damaged figures)."""
+    import importlib.util
+
+    import pandas as pd
+
+    from aidlab.manifest import update_manifest
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "corpus.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    corpus = tmp_path / "big"
+    bench.make_corpus(corpus, 120)
+    update_manifest(corpus)  # `aidlab run` needs one; nothing curated
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_READ_LOGGER, encoding="utf-8")
+    reads = tmp_path / "reads.log"
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH")) if p))
+    monkeypatch.setenv("AIDLAB_TEST_CORPUS", str(corpus))
+    monkeypatch.setenv("AIDLAB_TEST_READS", str(reads))
+    max_rows = 5
+    build, figures = tmp_path / "build", tmp_path / "figures"
+    results = run_notebooks(ROOT / "notebooks", build / "notebooks", {
+        "corpus_dir": str(corpus), "build_root": str(build), "figures_dir": str(figures), "lang": "en",
+        "max_rows": max_rows}, progress=lambda m: None)
+    assert [r.source.name for r in results] == [p.name for p in numbered_notebooks(ROOT / "notebooks")]
+
+    for r in results:
+        for i, cell in enumerate(nbformat.read(str(r.output), as_version=4).cells):
+            for out in cell.get("outputs", []):
+                where = (r.source.name, i)
+                if out.output_type == "stream":
+                    text = out.text
+                    entries = text.count("\n  evidence: ")  # a listed check: ≤ 7 lines (id, arithmetic, explanation …)
+                    assert entries <= max_rows, where
+                    assert len(text.splitlines()) - 6 * entries <= max_rows + 15, (where, text)
+                html = out.get("data", {}).get("text/html", "")
+                if "<tbody>" in html:  # a DataFrame: at most max_rows rows, a totals or '...' row
+                    assert html.split("<tbody>", 1)[1].count("<tr") <= max_rows + 1, where
+
+    def output(name: str, start: str) -> str:
+        nb = nbformat.read(str(build / "notebooks" / name), as_version=4)
+        found = [o.text for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream" and o.text.startswith(start)]
+        assert found, (name, start)
+        return found[0]
+
+    assert "The corpus holds 120 files" in output("01_corpus.ipynb", "**Findings.**")
+    documents = pd.read_parquet(build / "big" / "documents.parquet")
+    claims = pd.read_parquet(build / "big" / "claims.parquet")
+    checks = pd.read_parquet(build / "big" / "checks.parquet")
+    assert len(documents) == 120
+    assert f"{len(checks)} checks ran over" in output("04_reconciliation.ipynb", "**Findings.**")
+    assert f"report {len(claims)} figures" in output("03_claims.ipynb", "**Findings.**")
+    cut = output("02_cleaning.ipynb", "      doc_id")  # the documents table: 5 rows, then the totals of all 120
+    assert "all 120" in cut and f"{int(documents['body_chars'].sum())}" in cut and "115 more documents" in cut
+    flagged = int((checks["verdict"] != "consistent").sum())
+    assert flagged > max_rows and f"… and {flagged - max_rows:,} more checks that are not consistent" in \
+        "".join(o.text for c in nbformat.read(str(build / "notebooks" / "04_reconciliation.ipynb"), as_version=4).cells
+                for o in c.get("outputs", []) if o.output_type == "stream")
+
+    opened = set(reads.read_text(encoding="utf-8").split()) if reads.exists() else set()
+    first = set(sorted(documents["doc_id"])[:max_rows])
+    damaged = set(claims.loc[claims["damaged"], "doc_id"].head(max_rows))
+    assert opened and {p.rsplit(".", 1)[0] for p in opened} <= first | damaged, sorted(opened)

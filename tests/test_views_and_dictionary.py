@@ -68,3 +68,35 @@ def test_doc_labels_prefix_and_date():
 
 def test_raw_context_marks_the_span():
     assert views.raw_context("当地人?78人\n实施", 3, 7, width=3) == "当地人【?78人】⏎实施"
+
+
+def test_first_documents_more_line_and_totals():
+    assert views.first_documents(["b", "a", "c", "a"], 2) == ["a", "b"]
+    assert views.first_documents(["b", "a"], 25) == ["a", "b"]
+    assert views.more_line(5, 5) == ""
+    assert views.more_line(120, 5, "checks", "checks.csv") == "… and 115 more checks (see checks.csv)"
+    full = pd.DataFrame({"script": ["x", "y", "z"], "chars": [1, 2, 3]}, index=pd.Index(["a", "b", "c"], name="doc"))
+    cut = views.with_totals(full.head(1), full)
+    assert cut.index.tolist() == ["a", "all"] and cut["chars"].tolist() == [1, 6] and cut.loc["all", "script"] == ""
+    assert cut["chars"].dtype == full["chars"].dtype and cut.index.name == "doc"
+    flat = views.with_totals(full.reset_index().head(2), full.reset_index(), "all 3", column="doc")
+    assert flat["doc"].tolist() == ["a", "b", "all 3"] and flat["chars"].tolist() == [1, 2, 6]
+
+
+def test_short_ids_keep_prefixes_unless_they_collide():
+    assert views.short_ids(["000_a", "001_b"]) == {"000_a": "000", "001_b": "001"}
+    assert views.short_ids(["bench_000001", "bench_000002"]) == {"bench_000001": "bench_000001", "bench_000002": "bench_000002"}
+
+
+def test_raw_pages_opens_only_the_pages_asked_for(tmp_path, monkeypatch):
+    from aidlab import load
+
+    for name in ("a.txt", "b.txt", "c.html"):
+        (tmp_path / name).write_text(f"页面 {name}", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file\n", encoding="utf-8")
+    assert sorted(views.page_paths(tmp_path)) == ["a", "b", "c"]
+    opened = []
+    real = load.read_document
+    monkeypatch.setattr(load, "read_document", lambda path, *a, **k: opened.append(Path(path).name) or real(path, *a, **k))
+    assert views.raw_pages(tmp_path, ["c", "a", "missing"]) == {"c": "页面 c.html", "a": "页面 a.txt", "missing": None}
+    assert opened == ["c.html", "a.txt"]
