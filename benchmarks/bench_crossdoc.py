@@ -18,8 +18,7 @@ import time
 
 import pandas as pd
 
-from aidlab import crossdoc, republication
-from aidlab.reconcile import checks_frame
+from aidlab.checks import checks_frame, crossdoc, republication
 
 REGIONS = ["540000", "650000", "540000;650000", "540200", "650100"]
 SCOPES = ["cumulative", "cumulative", "point", "batch"]

@@ -3,7 +3,7 @@
     python benchmarks/bench_pipeline.py --pages 1000 4000 --modes w1 w2 dask
 
 For each corpus size the pages are generated once, then:
-- the **floor** is measured: read the bytes, decode them (aidlab.load.decode_bytes) and run OpenCC
+- the **floor** is measured: read the bytes, decode them (aidlab.corpus.load.decode_bytes) and run OpenCC
   t2s over the whole text of every page — what any pipeline over these pages must at least pay;
 - each mode runs `aidlab.build.build_corpus` (streamed, every table to Parquet + CSV) in a fresh
   subprocess: `w1` one worker in-process, `w2` two local worker processes, `dask` a Dask
@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def floor_seconds(folder: Path) -> tuple[float, float]:
     """Read + decode + OpenCC t2s of every page (whole text, as a converter that knows nothing would):
     (wall-clock seconds, CPU seconds)."""
-    from aidlab.load import decode_bytes
-    from aidlab.script import _t2s
+    from aidlab.corpus.load import decode_bytes
+    from aidlab.text.script import _t2s
 
     conv = _t2s()
     conv.convert("預熱")
@@ -79,7 +79,7 @@ def run_mode(corpus: str, mode: str) -> dict:
     import resource
 
     from aidlab.build import build_corpus
-    from aidlab.script import _t2s
+    from aidlab.text.script import _t2s
 
     _t2s().convert("預熱")  # one-time dictionary load, as in the floor's warm-up
 

@@ -37,7 +37,7 @@ def styled():
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
-    from aidlab.figstyle import apply_style
+    from aidlab.plots.style import apply_style
 
     with mpl.rc_context():
         apply_style()

@@ -11,9 +11,9 @@ from aidlab.attribution import (
     page_date,
 )
 from aidlab.attribution.dating import plan_years, url_date
-from aidlab.claims import extract_claims
-from aidlab.clean import clean_document
+from aidlab.claims.extract import extract_claims
 from aidlab.errors import ManifestError
+from aidlab.text.clean import clean_document
 
 
 def page(title: str, paragraphs: list[str], date: str | None = "2022-08-30 10:00") -> str:
@@ -88,7 +88,7 @@ def test_manifest_published_that_is_not_a_date_is_an_error_naming_file_and_row(t
 
 
 def test_pipeline_build_refuses_a_bad_published_date(tmp_path):
-    from aidlab.manifest import update_manifest
+    from aidlab.corpus.manifest import update_manifest
     from aidlab.pipeline import build
 
     (tmp_path / "p.txt").write_text(UNDATED, encoding="utf-8")
@@ -165,7 +165,7 @@ def test_a_range_of_hours_is_not_a_five_year_plan():
 
 
 def test_pipeline_documents_carry_the_page_date_and_url(tmp_path):
-    from aidlab.manifest import update_manifest
+    from aidlab.corpus.manifest import update_manifest
     from aidlab.pipeline import DOCUMENTS_COLUMNS, build
 
     (tmp_path / "a.txt").write_text(UNDATED, encoding="utf-8")
@@ -202,7 +202,7 @@ def test_cli_exits_2_naming_file_and_row_for_a_bad_published_date(tmp_path):
     import subprocess
     import sys
 
-    from aidlab.manifest import update_manifest
+    from aidlab.corpus.manifest import update_manifest
 
     (tmp_path / "p.txt").write_text(UNDATED, encoding="utf-8")
     m = update_manifest(tmp_path)

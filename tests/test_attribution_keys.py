@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from aidlab.attribution import ATTRIBUTION_COLUMNS, attribute_claims, keys
-from aidlab.claims import extract_claims
-from aidlab.clean import clean_document
+from aidlab.claims.extract import extract_claims
+from aidlab.text.clean import clean_document
 
 
 def page(title: str, paragraphs: list[str], date: str = "2024-08-27 09:00") -> str:

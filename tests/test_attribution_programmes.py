@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from aidlab.attribution import attribute_claims, programmes
-from aidlab.claims import extract_claims
-from aidlab.clean import clean_document
-from aidlab.manifest import PROGRAMMES as LEGACY_PROGRAMMES
+from aidlab.claims.extract import extract_claims
+from aidlab.corpus.manifest import PROGRAMMES as LEGACY_PROGRAMMES
+from aidlab.text.clean import clean_document
 
 
 def page(title: str, paragraphs: list[str]) -> str:

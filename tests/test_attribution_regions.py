@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from aidlab.attribution import attribute_claims, region_contains, regions
-from aidlab.claims import extract_claims
-from aidlab.clean import clean_document
+from aidlab.claims.extract import extract_claims
+from aidlab.text.clean import clean_document
 
 TIBET, XINJIANG, QINGHAI = "540000", "650000", "630000"
 

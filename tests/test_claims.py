@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import clean, pipeline
-from aidlab.claims import CLAIM_COLUMNS, extract_claims
-from aidlab.script import to_simplified_char
+from aidlab import pipeline
+from aidlab.claims.extract import CLAIM_COLUMNS, extract_claims
+from aidlab.text import clean
+from aidlab.text.script import to_simplified_char
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -149,7 +150,7 @@ def test_records_path_gives_the_frame_path(cleaned):
     """The pipeline stays on claim records per page and builds one frame per chunk; on every seed that is
     the very frame (values, dtypes, order) the DataFrame path of notebooks and tests gives."""
     from aidlab.attribution import attribute_claims, attribute_records
-    from aidlab.claims import claim_records, claims_frame
+    from aidlab.claims.extract import claim_records, claims_frame
 
     records, frames = [], []
     for doc in cleaned.values():

@@ -7,11 +7,12 @@ import re
 import numpy as np
 import pytest
 
-from aidlab import clean, pipeline
-from aidlab.normalize import normalize, split_sentences
-from aidlab.pinyin import find_annotations
-from aidlab.script import detect_script, to_simplified_char
-from aidlab.textmap import Edit, TrackedText
+from aidlab import pipeline
+from aidlab.text import clean
+from aidlab.text.normalize import normalize, split_sentences
+from aidlab.text.pinyin import find_annotations
+from aidlab.text.script import detect_script, to_simplified_char
+from aidlab.text.textmap import Edit, TrackedText
 
 PINYIN_LEFT = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]|[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-z]*\)")
 

@@ -1,4 +1,4 @@
-"""The containment index (aidlab.containment_index): datasketch's LSH Ensemble candidates, in numpy arrays."""
+"""The containment index (aidlab.checks.containment_index): datasketch's LSH Ensemble candidates, in numpy arrays."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSHEnsemble
 
-from aidlab import republication
-from aidlab.containment_index import ContainmentIndex, band_keys
+from aidlab.checks import republication
+from aidlab.checks.containment_index import ContainmentIndex, band_keys
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,15 +6,15 @@ import itertools
 import pandas as pd
 import pytest
 
-from aidlab.crossdoc import (
+from aidlab.checks import CHECK_COLUMNS, KINDS, checks_frame
+from aidlab.checks.crossdoc import (
     covers,
     cross_document_checks,
     single_shared_point,
     strict_part,
     wholly_below,
 )
-from aidlab.intervals import Bounds
-from aidlab.reconcile import CHECK_COLUMNS, KINDS, checks_frame
+from aidlab.claims.intervals import Bounds
 
 _n = itertools.count(1)
 
@@ -195,7 +195,7 @@ def test_signature_minhash_equals_datasketch(n):
     across pages and runs), also past one block of hashes."""
     import numpy as np
 
-    from aidlab import republication
+    from aidlab.checks import republication
 
     hashes = np.random.default_rng(n).integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
     expected = republication._minhash(hashes).hashvalues

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import crossdoc, pipeline, republication, series
-from aidlab.reconcile import checks_frame
+from aidlab import pipeline, series
+from aidlab.checks import checks_frame, crossdoc, republication
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "crossdoc_corpus"

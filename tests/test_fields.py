@@ -10,9 +10,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from aidlab import attribution, claims, clean, load, manifest, pipeline, reconcile, republication, series
+from aidlab import attribution, pipeline, series
+from aidlab import checks as reconcile
+from aidlab.checks import republication
+from aidlab.claims import extract as claims
+from aidlab.corpus import load, manifest
 from aidlab.fields import ATTRIBUTION_SHARED, CHECK_KIND_NAMES, FIELDS, table_columns
-from aidlab.segment import SEGMENT_KINDS
+from aidlab.text import clean
+from aidlab.text.segment import SEGMENT_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "aidlab"

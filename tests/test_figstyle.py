@@ -27,8 +27,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from aidlab import figstyle  # noqa: E402
-from aidlab.figstyle import MissingGlyphError, apply_style, interval_dotplot, new_figure, save_figure  # noqa: E402
+from aidlab.plots import style as figstyle  # noqa: E402
+from aidlab.plots.style import MissingGlyphError, apply_style, interval_dotplot, new_figure, save_figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DNA = "\U0001F9EC"  # DNA DOUBLE HELIX: in no installed font
@@ -109,7 +109,7 @@ def test_import_changes_no_global_state():
         from matplotlib import font_manager
         before = dict(mpl.rcParams)
         n_fonts = len(font_manager.fontManager.ttflist)
-        import aidlab.figstyle
+        import aidlab.plots.style
         assert dict(mpl.rcParams) == before
         assert len(font_manager.fontManager.ttflist) == n_fonts
         print("ok")
@@ -280,7 +280,7 @@ _RERUN_SCRIPT = """
 import sys
 import matplotlib
 matplotlib.use("Agg")
-from aidlab.figstyle import apply_style, new_figure, save_figure, VERDICT_COLOURS
+from aidlab.plots.style import apply_style, new_figure, save_figure, VERDICT_COLOURS
 apply_style()
 fig, (ax1, ax2) = new_figure("double", nrows=1, ncols=2)
 ax1.bar(["医疗援藏", "援疆", "对口支援"], [12, 30, 7], color=list(VERDICT_COLOURS.values()))

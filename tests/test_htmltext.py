@@ -6,9 +6,10 @@ import re
 import numpy as np
 import pytest
 
-from aidlab import clean, pipeline
-from aidlab.claims import extract_claims
-from aidlab.htmltext import html_text, looks_like_html
+from aidlab import pipeline
+from aidlab.claims.extract import extract_claims
+from aidlab.text import clean
+from aidlab.text.html import html_text, looks_like_html
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import aidlab.intervals as intervals_module
-import aidlab.numerals as numerals_module
-from aidlab.intervals import (
+import aidlab.claims.intervals as intervals_module
+import aidlab.claims.numerals as numerals_module
+from aidlab.claims.intervals import (
     MAGNITUDE_QUALIFIERS,
     QUALIFIER_POSITIONS,
     QUALIFIER_READINGS,

@@ -7,9 +7,9 @@ import warnings
 import pandas as pd
 import pytest
 
+from aidlab.corpus.load import DOCUMENT_COLUMNS, decode_bytes, read_documents
+from aidlab.corpus.manifest import read_manifest, sha256_file, update_manifest
 from aidlab.errors import LoadError, LoadWarning, ManifestError, SeedIntegrityError
-from aidlab.load import DOCUMENT_COLUMNS, decode_bytes, read_documents
-from aidlab.manifest import read_manifest, sha256_file, update_manifest
 
 
 def test_seeds_load_with_verified_checksums(seeds_dir):

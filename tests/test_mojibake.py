@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from aidlab import mojibake
-from aidlab.mojibake import (
+from aidlab.text import mojibake
+from aidlab.text.mojibake import (
     ACCEPT_CONFIDENCE,
     CorruptSpan,
     apply_repairs,

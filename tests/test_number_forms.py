@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from aidlab.claims import claim_bounds, extract_claims
-from aidlab.clean import clean_document
-from aidlab.intervals import QUALIFIER_READINGS
+from aidlab.claims.extract import claim_bounds, extract_claims
+from aidlab.claims.intervals import QUALIFIER_READINGS
+from aidlab.text.clean import clean_document
 from aidlab.views import reading_class
 
 CASES = Path(__file__).parent / "fixtures" / "number_forms.csv"

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from aidlab.numerals import (
+from aidlab.claims.numerals import (
     CN_DIGITS,
     CN_UNITS,
     MULTIPLIERS,

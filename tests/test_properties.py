@@ -18,16 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aidlab.claims import TIME_UNITS, UNITS, claim_bounds, extract_claims
-from aidlab.clean import clean_document
-from aidlab.intervals import QUALIFIER_POSITIONS, QUALIFIER_READINGS, read_written
-from aidlab.numerals import (
+from aidlab.claims.extract import TIME_UNITS, UNITS, claim_bounds, extract_claims
+from aidlab.claims.intervals import QUALIFIER_POSITIONS, QUALIFIER_READINGS, read_written
+from aidlab.claims.numerals import (
     NUMERAL_FORMS,
     parse_arabic,
     parse_chinese_numeral,
     read_numeral,
 )
-from aidlab.script import to_simplified_char
+from aidlab.text.clean import clean_document
+from aidlab.text.script import to_simplified_char
 
 settings.register_profile("quick", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

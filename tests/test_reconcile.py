@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aidlab import clean, pipeline
-from aidlab.claims import claims_frame, extract_claims
-from aidlab.reconcile import CHECK_COLUMNS, KINDS, check_document, checks_frame, reconcile
+from aidlab import pipeline
+from aidlab.checks import CHECK_COLUMNS, KINDS, check_document, checks_frame, reconcile
+from aidlab.claims.extract import claims_frame, extract_claims
+from aidlab.text import clean
 
 
 def claims_of(*bodies: str, doc_prefix: str = "syn") -> pd.DataFrame:
@@ -159,7 +160,7 @@ def _attributed(bodies: tuple[str, ...], dates: tuple[str, ...], recipient: str 
      "cross_series", "indeterminate", "undated"),
 ])
 def test_cross_document_verdicts(bodies, dates, kind, verdict, outcome):
-    from aidlab.crossdoc import cross_document_checks
+    from aidlab.checks.crossdoc import cross_document_checks
 
     claims, documents = _attributed(bodies, dates)
     checks = only(checks_frame(cross_document_checks(claims, documents)), kind)
@@ -167,7 +168,7 @@ def test_cross_document_verdicts(bodies, dates, kind, verdict, outcome):
 
 
 def test_cross_document_needs_the_same_recipient():
-    from aidlab.crossdoc import cross_document_checks
+    from aidlab.checks.crossdoc import cross_document_checks
 
     a, da = _attributed(("截至2022年底，累计选派专家315名。",), ("2023-01-05",))
     b, db = _attributed(("截至2022年底，累计选派专家290名。",), ("2023-02-01",), recipient="新疆维吾尔自治区喀什地区")

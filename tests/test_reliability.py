@@ -18,14 +18,14 @@ import pytest
 
 from aidlab import io as aio
 from aidlab.cli import main
-from aidlab.errors import LoadError, LoadWarning, ManifestError, OutputError
-from aidlab.load import LOW_CONFIDENCE, detect_encoding, read_documents
-from aidlab.manifest import (
+from aidlab.corpus.load import LOW_CONFIDENCE, detect_encoding, read_documents
+from aidlab.corpus.manifest import (
     read_manifest,
     require_manifest,
     sha256_file,
     update_manifest,
 )
+from aidlab.errors import LoadError, LoadWarning, ManifestError, OutputError
 
 ARTICLE = (
     "第十批援疆医疗队圆满完成任务\n\n"

@@ -1,4 +1,4 @@
-"""Republication groups at the scale of a wire story copied hundreds of times (aidlab.republication).
+"""Republication groups at the scale of a wire story copied hundreds of times (aidlab.checks.republication).
 
 The corpus-level behaviour (which of 25 pages republish each other, and the calibration of the
 threshold) is tested in test_crossdoc_corpus.py; here: large groups, where enumerating every copy's
@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from aidlab import republication
-from aidlab.containment_index import ContainmentIndex
+from aidlab.checks import republication
+from aidlab.checks.containment_index import ContainmentIndex
 
 
 def _copy(text: str, i: int) -> str:

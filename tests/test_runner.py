@@ -229,7 +229,7 @@ def test_notebooks_on_a_big_corpus_show_summaries_and_read_only_the_pages_they_s
 
     import pandas as pd
 
-    from aidlab.manifest import update_manifest
+    from aidlab.corpus.manifest import update_manifest
 
     spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "corpus.py")
     bench = importlib.util.module_from_spec(spec)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidlab import build, clean, cli, pipeline, progress
+from aidlab import build, cli, pipeline, progress
+from aidlab.text import clean
 
 SEED_TABLES = tuple(pipeline.TABLE_DICTIONARIES)
 
@@ -249,7 +250,7 @@ def test_progress_draws_a_page_bar_with_rate_on_a_terminal(monkeypatch):
 def test_selective_t2s_equals_opencc_on_every_piece(seed_texts):
     import random
 
-    from aidlab import script
+    from aidlab.text import script
 
     full = script._t2s().convert
     for text in seed_texts.values():
@@ -268,7 +269,7 @@ def test_table_conversion_equals_opencc_where_phrases_overlap():
     and for s2t (whose 49 000 phrases overlap far more)."""
     import random
 
-    from aidlab import script
+    from aidlab.text import script
 
     rnd = random.Random(3)
     for conversion, conv in (("t2s", script._t2s()), ("s2t", script._s2t())):
@@ -287,7 +288,7 @@ def test_long_text_conversion_through_the_code_point_array_equals_opencc():
     (which takes the str.translate path), convert as OpenCC converts them."""
     import random
 
-    from aidlab import script
+    from aidlab.text import script
 
     tables = script._tables("t2s")
     assert tables is not None and tables.codes is not None
@@ -300,7 +301,7 @@ def test_long_text_conversion_through_the_code_point_array_equals_opencc():
 
 def test_script_character_sets_equal_opencc_on_every_ideograph():
     """The regex counts of script_counts classify every counted code point as OpenCC does one by one."""
-    from aidlab import script
+    from aidlab.text import script
 
     trad, simp = script._script_patterns()
     for c in [*range(0x3400, 0xA000), *range(0xF900, 0xFB00)]:
@@ -345,7 +346,7 @@ def test_regex_character_mapping_equals_translate():
     """normalize's regex replacement of CHAR_MAP characters gives what str.translate gives."""
     import random
 
-    from aidlab import normalize
+    from aidlab.text import normalize
 
     table = str.maketrans(normalize.CHAR_MAP)
     rnd = random.Random(11)
@@ -360,7 +361,7 @@ def test_annotation_regex_equals_its_two_alternative_form():
     import random
     import re
 
-    from aidlab import pinyin
+    from aidlab.text import pinyin
 
     letters, toned = pinyin._LETTERS, pinyin._TONED
     plain = re.compile(rf"(?:(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([{letters}]{{1,6}})[)）])"
@@ -383,7 +384,7 @@ def test_masked_deletions_equal_the_general_edit_path():
 
     import numpy as np
 
-    from aidlab.textmap import Edit, TrackedText
+    from aidlab.text.textmap import Edit, TrackedText
 
     rnd = random.Random(17)
     for _ in range(2000):
@@ -410,7 +411,7 @@ def test_number_space_patterns_equal_their_look_behind_forms():
     import random
     import re
 
-    from aidlab import normalize
+    from aidlab.text import normalize
 
     pairs = [(re.compile(r"(?<=\d) +(?=[%‰])"), normalize._PERCENT_SPACE, 1),
              (re.compile(r"(?<![\d.:\-/])\d{1,3}(?: \d{3})+(?![\d:\-/])"), normalize._GROUPED, 0),

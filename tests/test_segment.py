@@ -7,7 +7,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from aidlab.segment import (
+from aidlab.text.segment import (
     BODY_KINDS,
     SEGMENT_KINDS,
     PageMetadata,
@@ -482,8 +482,8 @@ def test_spam_mirror_keeps_only_the_wire_copy():
 
 
 def test_spam_mirror_figures_are_the_wire_figures_only():
-    from aidlab import clean
-    from aidlab.claims import extract_claims
+    from aidlab.claims.extract import extract_claims
+    from aidlab.text import clean
 
     claims = extract_claims(clean.clean_document(SPAM_MIRROR_PAGE, "mirror"))
     texts = set(claims["text"])

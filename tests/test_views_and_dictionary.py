@@ -89,7 +89,7 @@ def test_short_ids_keep_prefixes_unless_they_collide():
 
 
 def test_raw_pages_opens_only_the_pages_asked_for(tmp_path, monkeypatch):
-    from aidlab import load
+    from aidlab.corpus import load
 
     for name in ("a.txt", "b.txt", "c.html"):
         (tmp_path / name).write_text(f"页面 {name}", encoding="utf-8")

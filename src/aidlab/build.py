@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import pipeline
+from .corpus.manifest import MANIFEST_NAME
 from .errors import AidlabError
-from .manifest import MANIFEST_NAME
 
 #: Tables a build writes (each as <name>.parquet, <name>.csv, <name>.dictionary.csv).
 TABLES = tuple(pipeline.TABLE_DICTIONARIES)

@@ -39,7 +39,7 @@ def _guard(out, inputs, kind: Literal["file", "folder"] = "file", option: str = 
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .manifest import require_manifest
+    from .corpus.manifest import require_manifest
     from .runner import run_notebooks, store_outputs
 
     root = _project_root()
@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from .manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, update_manifest
+    from .corpus.manifest import CURATED_COLUMNS, MANIFEST_COLUMNS, update_manifest
 
     manifest = update_manifest(args.folder)
     added = manifest.attrs.get("added", [])
@@ -92,7 +92,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from .load import DOCUMENT_COLUMNS, read_documents
+    from .corpus.load import DOCUMENT_COLUMNS, read_documents
 
     _guard(args.out, args.paths)
     docs = read_documents(args.paths, on_error="flag", max_bytes=args.max_bytes)
@@ -289,7 +289,7 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
 
 
 def _max_bytes_option(parser: argparse.ArgumentParser) -> None:
-    from .load import MAX_PAGE_BYTES
+    from .corpus.load import MAX_PAGE_BYTES
 
     parser.add_argument("--max-bytes", type=int, default=MAX_PAGE_BYTES, metavar="N",
                         help=f"pages larger than N bytes are refused as unusable (default {MAX_PAGE_BYTES:,})")

@@ -5,13 +5,13 @@ so the document and the tables cannot drift apart.
 """
 from __future__ import annotations
 
-from .intervals import QUALIFIER_READINGS
-from .load import DOCUMENT_COLUMNS
-from .manifest import MANIFEST_COLUMNS, PROGRAMMES
+from .checks import KINDS
+from .claims.intervals import QUALIFIER_READINGS
+from .claims.taxonomy import METRICS
+from .corpus.load import DOCUMENT_COLUMNS
+from .corpus.manifest import MANIFEST_COLUMNS, PROGRAMMES
 from .pipeline import TABLE_DICTIONARIES
-from .reconcile import KINDS
-from .segment import SEGMENT_KINDS
-from .taxonomy import METRICS
+from .text.segment import SEGMENT_KINDS
 
 TABLE_PURPOSE = {
     "manifest": "seeds/manifest.csv — one row per source file: checksum and curated fields.",

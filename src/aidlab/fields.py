@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .attribution import ATTRIBUTION_COLUMNS, DOCUMENT_DATE_COLUMNS
-from .intervals import QUALIFIER_READINGS
-from .segment import SEGMENT_KINDS
+from .claims.intervals import QUALIFIER_READINGS
+from .text.segment import SEGMENT_KINDS
 
 _READINGS = "; ".join(f"{k} = {d}" for k, d in {v[0]: v[1].split(": ", 1)[1] for v in QUALIFIER_READINGS.values()}.items())
 _ATTRIBUTION = {**ATTRIBUTION_COLUMNS, **DOCUMENT_DATE_COLUMNS}
@@ -29,7 +29,7 @@ _ATTRIBUTION = {**ATTRIBUTION_COLUMNS, **DOCUMENT_DATE_COLUMNS}
 #: Attribution column names other tables use in a wider sense: their description here extends attribution's.
 ATTRIBUTION_SHARED = ("programme", "quantity_key")
 
-#: Check kinds as named in the `kind` description (aidlab.reconcile.KINDS; the test keeps them equal).
+#: Check kinds as named in the `kind` description (aidlab.checks.KINDS; the test keeps them equal).
 CHECK_KIND_NAMES = ("grim", "range", "parts_total", "change", "repeat", "cross_document", "cross_series",
                     "cross_part_whole", "republication")
 
@@ -48,7 +48,7 @@ FIELDS: dict[str, str] = {
                            "8 non-ASCII characters give evidence; empty when undecodable.",
     "encoding_flag": "'low-confidence' when encoding_confidence < 0.8 (check the page by eye); empty otherwise.",
     "bom": "True when the file starts with a byte-order mark (which is not part of the text).",
-    "script": "Chinese script of the whole raw page: simplified, traditional, mixed or undetermined (see aidlab.script.SCRIPTS).",
+    "script": "Chinese script of the whole raw page: simplified, traditional, mixed or undetermined (see aidlab.text.script.SCRIPTS).",
     "checksum": "ok = matches the manifest; unlisted = folder has a manifest that does not list the file; "
                 "no-manifest = folder has none; unchecked = the page was refused before its checksum mattered.",
     "usable": "False when the page could not be read as text (`problem` says why) or, in the built documents table, "
@@ -93,7 +93,7 @@ FIELDS: dict[str, str] = {
             + "; ".join(f"{k} = {v}" for k, v in SEGMENT_KINDS.items())
             + " A check (checks, disagreements and check tables): within a page grim, range, parts_total, change, "
               "repeat; across pages cross_document, cross_series, cross_part_whole, republication (each defined in "
-              "aidlab.reconcile.KINDS and under 'Check kinds' in docs/data_dictionary.md).",
+              "aidlab.checks.KINDS and under 'Check kinds' in docs/data_dictionary.md).",
     "reason": "Why the row is classified as it is: for a segment, the rule that assigned its kind; for a corrupt span, "
               "its detection signals (lost-byte, symbol-run, rare-chars …).",
     "raw_start": "Offset of the first raw-page character the row's segment, span or claim derives from (decoded text, not bytes).",
@@ -138,7 +138,7 @@ FIELDS: dict[str, str] = {
                + "; damaged = a lost leading digit (one lost byte swallows one ASCII digit): the number is read with "
                  "that digit anywhere from 1 to 9. In the per-expert table (figure 2b): point when both claims are "
                  "point, else range.",
-    "metric": "What the claim counts, key of the taxonomy in aidlab.taxonomy.METRICS (other when unsure); in the "
+    "metric": "What the claim counts, key of the taxonomy in aidlab.claims.taxonomy.METRICS (other when unsure); in the "
               "per-expert table (figure 2b), the numerator's.",
     "subject": "The words naming what is counted: the noun after the unit if there is one (206名专家 → 专家), else the "
                "words before the number in its clause (接诊患者51.4万人次 → 接诊患者).",
@@ -153,7 +153,7 @@ FIELDS: dict[str, str] = {
     **{k: v for k, v in _ATTRIBUTION.items() if k not in ATTRIBUTION_SHARED},
     "programme": "Programme key. Claims table: " + ATTRIBUTION_COLUMNS["programme"]
                  + " Manifest, documents and figure tables: the curated programme type of the page, one of the keys of "
-                   "aidlab.manifest.PROGRAMMES (a different, coarser vocabulary: tibet, xinjiang, …); blank when not curated.",
+                   "aidlab.corpus.manifest.PROGRAMMES (a different, coarser vocabulary: tibet, xinjiang, …); blank when not curated.",
     "quantity_key": ATTRIBUTION_COLUMNS["quantity_key"]
                     + " In checks, series and disagreements tables: the quantity key the claims share (for part and whole "
                       "across documents, the key with programme, recipient and aiding parts blanked: "

@@ -34,12 +34,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from . import attribution, clean, crossdoc, republication
-from .claims import CLAIM_COLUMNS, claim_records, claims_frame
-from .errors import LoadError, LoadWarning, SeedIntegrityError
-from .fields import table_columns
-from .load import MAX_PAGE_BYTES, _expand, read_document, read_documents
-from .manifest import (
+from . import attribution
+from .checks import CHECK_COLUMNS, check_document, crossdoc, republication
+from .claims.extract import CLAIM_COLUMNS, claim_records, claims_frame
+from .corpus.load import MAX_PAGE_BYTES, _expand, read_document, read_documents
+from .corpus.manifest import (
     CURATED_COLUMNS,
     MANIFEST_NAME,
     check_listed_files_exist,
@@ -47,8 +46,10 @@ from .manifest import (
     read_manifest,
     verify_file,
 )
-from .reconcile import CHECK_COLUMNS, check_document
+from .errors import LoadError, LoadWarning, SeedIntegrityError
+from .fields import table_columns
 from .tables import dictionary_frame
+from .text import clean
 
 #: Curated manifest fields carried into the documents table (who aids whom, programme).
 CARRIED_FIELDS = ["aiding_party", "aiding_party_en", "recipient_region", "recipient_region_en", "programme"]
@@ -108,7 +109,7 @@ class PageRows:
     text: str | None = None        # the clean article text (for clean/<doc_id>.txt)
     problem: str | None = None
     doc: clean.CleanDocument | None = None
-    signature: bytes | None = None  # aidlab.republication.page_signature of the clean text (cross-page grouping)
+    signature: bytes | None = None  # aidlab.checks.republication.page_signature of the clean text (cross-page grouping)
 
 
 def _carried(curated: dict | None) -> dict:
@@ -214,7 +215,7 @@ def _warn_problem(page: PageRows) -> None:
 class Tables:
     """The tables of a corpus run, each with a data dictionary (see TABLE_DICTIONARIES)."""
 
-    loaded: pd.DataFrame          # aidlab.load documents table (with raw text), unusable files included
+    loaded: pd.DataFrame          # aidlab.corpus.load documents table (with raw text), unusable files included
     docs: dict[str, clean.CleanDocument]
     documents: pd.DataFrame
     segments: pd.DataFrame
@@ -288,9 +289,9 @@ def build(paths: str | Path | Iterable[str | Path], *, workers: int = 1, keep_do
 
 
 def with_republication_groups(documents: pd.DataFrame, signatures: dict[str, bytes | None]) -> pd.DataFrame:
-    """The documents table with each page's republication group (aidlab.republication, from the per-page
+    """The documents table with each page's republication group (aidlab.checks.republication, from the per-page
     signatures, sub-quadratic), the first half of the cross-page step; unusable pages belong to no group.
-    The second half, aidlab.crossdoc.cross_document_checks, then runs on the usable pages."""
+    The second half, aidlab.checks.crossdoc.cross_document_checks, then runs on the usable pages."""
     usable = documents[documents["usable"].astype(bool)]
     groups = republication.republication_groups(usable, {d: s for d, s in signatures.items() if s is not None})
     return documents.assign(republication_group=documents["doc_id"].map(groups).fillna(""))
@@ -648,7 +649,7 @@ def key_blocks(claims_path: Path, scratch: Path, block_claims: int = CROSS_BLOCK
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .crossdoc import CROSS_COLUMNS
+    from .checks.crossdoc import CROSS_COLUMNS
 
     source = pq.ParquetFile(claims_path)
     total = source.metadata.num_rows
@@ -684,7 +685,7 @@ def compact_claims(folder: str | Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     folder = Path(folder)
-    from .crossdoc import CROSS_COLUMNS
+    from .checks.crossdoc import CROSS_COLUMNS
 
     schema = pq.read_schema(folder / "claims.parquet")
     columns = [c for c in schema.names if c in CROSS_COLUMNS]

@@ -2,7 +2,7 @@
 
 :func:`series_data` gathers, for every quantity key that two or more independent sources (republication
 groups) report, each claim with its as-of date, exact interval ends (as floats, for drawing only: the
-verdicts are decided in :mod:`aidlab.crossdoc` on exact fractions), its republication group and whether a
+verdicts are decided in :mod:`aidlab.checks.crossdoc` on exact fractions), its republication group and whether a
 cross-document check flagged it; :func:`series_keys` the keys worth a timeline. The timeline itself is
 composed in notebook 06, where a researcher edits it. :func:`disagreements` is the table of every
 cross-document check that is not consistent, with both quotes, URLs and dates.

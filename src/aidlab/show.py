@@ -54,7 +54,7 @@ def _marked_sentence(claim: pd.Series, clean_text: str | None) -> str:
 def _raw_page(corpus_dir: Path | None, doc_id: str) -> str | None:
     if corpus_dir is None:
         return None
-    from .load import read_documents
+    from .corpus.load import read_documents
 
     paths = [p for p in corpus_dir.iterdir() if p.stem == doc_id and p.suffix != ".csv"]
     if not paths:
@@ -67,7 +67,7 @@ def _raw_page(corpus_dir: Path | None, doc_id: str) -> str | None:
 def _manifest_row(corpus_dir: Path | None, doc_id: str) -> dict[str, str]:
     if corpus_dir is None:
         return {}
-    from .manifest import read_manifest
+    from .corpus.manifest import read_manifest
 
     manifest = read_manifest(corpus_dir)
     if manifest is None:

@@ -46,9 +46,9 @@ def reading_class(reading: str, damaged: bool = False) -> str:
 def claim_checks(checks: pd.DataFrame) -> dict[str, list[tuple[str, str, bool]]]:
     """claim_id → [(check_id, verdict, can_fail) …] for every check naming the claim (claim_ids is ';'-joined).
 
-    A `republished` row (a copy of the same article, aidlab.crossdoc) names no claim: a copy confirms
+    A `republished` row (a copy of the same article, aidlab.checks.crossdoc) names no claim: a copy confirms
     nothing. An `undated` row names only its last claim, the one that could not be placed in time.
-    `can_fail` is False for a check that could not have come out inconsistent (aidlab.reconcile).
+    `can_fail` is False for a check that could not have come out inconsistent (aidlab.checks).
     """
     out: dict[str, list[tuple[str, str, bool]]] = {}
     can_fail = checks["can_fail"] if "can_fail" in checks.columns else pd.Series(True, index=checks.index)
@@ -118,7 +118,7 @@ def with_totals(shown: pd.DataFrame, full: pd.DataFrame, label: str = "all", col
 
 def page_paths(corpus_dir: str | os.PathLike) -> dict[str, Path]:
     """doc_id → page file of a corpus folder, from the folder listing alone (no page is opened)."""
-    from .load import DOCUMENT_SUFFIXES
+    from .corpus.load import DOCUMENT_SUFFIXES
 
     folder = Path(corpus_dir)
     return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()}
@@ -129,7 +129,7 @@ def raw_pages(corpus_dir: str | os.PathLike, doc_ids: Iterable[str]) -> dict[str
 
     What a notebook shows of a few pages: the other pages of the corpus are never opened.
     """
-    from .load import read_document
+    from .corpus.load import read_document
 
     paths = page_paths(corpus_dir)
     out: dict[str, str | None] = {}

@@ -317,7 +317,7 @@ def _attributions(doc, claims: Iterable[tuple[int, int, int, str, str]], curated
 
 
 def attribute_records(doc, records: Sequence[Mapping], curated: dict | None = None) -> list[dict]:
-    """The claim records of one document (aidlab.claims.claim_records), each with ATTRIBUTION_COLUMNS
+    """The claim records of one document (aidlab.claims.extract.claim_records), each with ATTRIBUTION_COLUMNS
     added (new records; pure, per page). The pipeline's per-page path: no DataFrame."""
     if not records:
         return []

@@ -34,8 +34,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..claims.numerals import parse_chinese_numeral
 from ..errors import ManifestError
-from ..numerals import parse_chinese_numeral
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -55,7 +55,7 @@ def iso_date(value: str) -> str | None:
 def check_manifest_dates(manifest, path) -> None:
     """Raise ManifestError naming the file, row and value of every `published` that is not an ISO date.
 
-    `manifest` is the DataFrame of aidlab.manifest.read_manifest; rows count as in the CSV file
+    `manifest` is the DataFrame of aidlab.corpus.manifest.read_manifest; rows count as in the CSV file
     (row 2 is the first data row, under the header). Blank values are fine (not curated).
     """
     if manifest is None or "published" not in manifest.columns:

@@ -15,7 +15,7 @@ by the pairing in one sentence whichever partner comes first: 三级医院对口
 县级医院与三级医院建立…帮扶关系 are one programme, but the two kinds of hospital named together without
 帮扶 (远程会诊, 进修) are not (decided on a corpus page that wrote the pairing county-first and so got
 `unknown`; both ways on new pages in tests/test_attribution_programmes.py). A curated manifest `programme` overrides the
-text: a key of this taxonomy, or a legacy key of aidlab.manifest.PROGRAMMES that the `supersedes`
+text: a key of this taxonomy, or a legacy key of aidlab.corpus.manifest.PROGRAMMES that the `supersedes`
 column maps (downward → downward). The legacy keys xinjiang, tibet, national and other named a region
 or nothing, not one programme of this taxonomy: the text decides, and the evidence says so.
 """
@@ -173,7 +173,7 @@ def curated(value: str) -> tuple[str | None, str]:
         return ";".join(sorted(value.split(";"))), f"manifest programme {value}"
     if value in LEGACY:
         return LEGACY[value], f"manifest programme {value} (legacy key → {LEGACY[value]})"
-    from ..manifest import PROGRAMMES as LEGACY_KEYS
+    from ..corpus.manifest import PROGRAMMES as LEGACY_KEYS
 
     if value in LEGACY_KEYS:
         return None, f"manifest programme {value} (legacy key naming a region or nothing, not one programme: text decides)"

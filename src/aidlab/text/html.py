@@ -6,7 +6,7 @@ but without source positions, so each one is aligned back into the raw page: a c
 raw text, skipping markup between text nodes (comments, doctype, tags with quoted attribute values),
 and matches the node's characters one by one, an entity (`&amp;`, `&#20013;`) matching the
 character(s) it decodes to. Every output character thus keeps the raw range it derives from
-(`aidlab.textmap.TrackedText`); a node that cannot be aligned (rare parser repairs that move text)
+(`aidlab.text.textmap.TrackedText`); a node that cannot be aligned (rare parser repairs that move text)
 is anchored, zero-width, at the cursor instead of being given a wrong range.
 
 Content of script, style, nav, head, noscript and template elements is dropped; block elements

@@ -24,8 +24,9 @@ from typing import Literal
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from .errors import LoadError, LoadWarning
-from .fields import table_columns
+from ..errors import LoadError, LoadWarning
+from ..fields import table_columns
+from ..text.script import detect_script, to_simplified
 from .manifest import DOCUMENT_SUFFIXES as _SUFFIXES
 from .manifest import (
     check_listed_files_exist,
@@ -34,7 +35,6 @@ from .manifest import (
     sha256_file,
     verify_file,
 )
-from .script import detect_script, to_simplified
 
 #: File name suffixes read from a folder (.txt, .html, .htm).
 DOCUMENT_SUFFIXES = _SUFFIXES

@@ -13,7 +13,7 @@ Method (two steps, both per page or sub-quadratic):
    repeated in numpy) plus the set's size: 516 bytes a page.
 2. Across pages, :func:`republication_groups` indexes every signature in a MinHash LSH Ensemble
    (the index for *containment* queries of Zhu et al., VLDB 2016, with datasketch's partitions and
-   parameters, held in numpy arrays by :mod:`aidlab.containment_index`: ≈ 3 KB a page) and queries each page
+   parameters, held in numpy arrays by :mod:`aidlab.checks.containment_index`: ≈ 3 KB a page) and queries each page
    against it. Containment |A ∩ B| / |A| of the smaller page's shingles in the larger one's is what
    finds an article inside a mirror that interleaves spam lines: the mirror's extra lines lower the
    Jaccard similarity of the two pages but not the share of the article's shingles found in the
@@ -46,8 +46,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..fields import table_columns
 from .containment_index import ContainmentIndex
-from .fields import table_columns
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -220,7 +220,7 @@ def _index(signatures: Mapping[str, bytes]) -> tuple[ContainmentIndex | None, li
 def _candidates(signatures: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
     """(doc_id, its candidate copies) for every page with enough shingles, in doc_id order.
 
-    Candidates come from a MinHash LSH Ensemble over the signatures (aidlab.containment_index): each page
+    Candidates come from a MinHash LSH Ensemble over the signatures (aidlab.checks.containment_index): each page
     is indexed and queried once, so the work grows with the number of pages and of candidates, not with
     all pairs.
     """

@@ -180,7 +180,7 @@ _ORPHAN_RE = re.compile(rf"\(?([a-züê]{{0,5}}[{_TONED}][a-züê{_TONED}]{{0,5}
 _LOST_CHARS = frozenset("?\ufffd")
 
 def _t2s(text: str) -> str:
-    """Traditional→Simplified with the package's one OpenCC converter (aidlab.script; OpenCC's own result)."""
+    """Traditional→Simplified with the package's one OpenCC converter (aidlab.text.script; OpenCC's own result)."""
     from .script import _t2s_convert
 
     return _t2s_convert(text)

@@ -62,7 +62,7 @@ from matplotlib import cbook, font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from .io import atomic_path
+from ..io import atomic_path
 
 __all__ = [
     "SINGLE_COLUMN_IN",

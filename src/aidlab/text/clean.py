@@ -1,15 +1,15 @@
 """Cleaning: one raw scraped page → article text a researcher can trust, with provenance.
 
 Steps, each general (no rule names a site, a seed or a sentence):
-1. mojibake: find byte-shifted GBK spans (`aidlab.mojibake`); accepted repairs replace them, the
+1. mojibake: find byte-shifted GBK spans (`aidlab.text.mojibake`); accepted repairs replace them, the
    original stays in the spans table; characters next to lost bytes are marked damaged;
-2. pinyin annotations (`醫(yī)`) are removed (`aidlab.pinyin`);
-3. Traditional → Simplified with OpenCC, length-preserving (`aidlab.script`);
-4. normalisation for numbers (`aidlab.normalize`);
-5. segmentation into article body and page chrome, and page metadata (`aidlab.segment`);
+2. pinyin annotations (`醫(yī)`) are removed (`aidlab.text.pinyin`);
+3. Traditional → Simplified with OpenCC, length-preserving (`aidlab.text.script`);
+4. normalisation for numbers (`aidlab.text.normalize`);
+5. segmentation into article body and page chrome, and page metadata (`aidlab.text.segment`);
 6. the clean text = headline line + body lines, split into sentences.
-Every clean character keeps the raw offsets it came from (`aidlab.textmap.TrackedText`). An HTML
-page is first reduced to its visible text by an HTML parser (`aidlab.htmltext`), offsets kept.
+Every clean character keeps the raw offsets it came from (`aidlab.text.textmap.TrackedText`). An HTML
+page is first reduced to its visible text by an HTML parser (`aidlab.text.html`), offsets kept.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..fields import table_columns
 from . import mojibake, pinyin
-from .fields import table_columns
-from .htmltext import html_text, looks_like_html
+from .html import html_text, looks_like_html
 from .normalize import Sentence, normalize, split_sentences
 from .script import detect_script, to_simplified
 from .segment import PageMetadata, Segment, extract_metadata, segment_page
@@ -84,7 +84,7 @@ def _repair_and_strip(raw: str, spans: list[mojibake.CorruptSpan]) -> tuple[Trac
 def clean_document(raw: str, doc_id: str) -> CleanDocument:
     """Clean one raw page (decoded text) into a CleanDocument.
 
-    An HTML page (`aidlab.htmltext.looks_like_html`) is first reduced to its visible text by an HTML
+    An HTML page (`aidlab.text.html.looks_like_html`) is first reduced to its visible text by an HTML
     parser, each character keeping its raw offset; the steps below then run on that text and every
     offset is mapped back to the raw HTML. Plain-text pages go straight to the steps below.
     """

@@ -11,7 +11,7 @@ ends with their inclusivity — following /work/shared/notes/rounding.md:
 * :func:`qualified_bounds` adds the Chinese qualifiers (余/多, 超过, 以上, 近, 不足, 约/左右 ...),
   whose readings are defined once, in :data:`QUALIFIER_READINGS`, and copied verbatim into the data
   dictionary;
-* :func:`read_written` reads every other written form of a quantity that :func:`aidlab.numerals.read_numeral`
+* :func:`read_written` reads every other written form of a quantity that :func:`aidlab.claims.numerals.read_numeral`
   recognises (百分之三十, 三分之二, 5至6万, 三四十, 十几 …) into its value, bounds and reading; the
   forms' readings are stated in the same registry, so the data dictionary lists them too;
 * :func:`grim_percent` lists, per rounding mode, the whole counts k for which k/n·100 falls inside
@@ -39,7 +39,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from aidlab.numerals import (
+from aidlab.claims.numerals import (
     MAGNITUDES,
     parse_arabic,
     parse_chinese_numeral,
@@ -563,7 +563,7 @@ def read_written(written: str, multiplier: int, qualifier: str | None, *,
     """(value, bounds, reading key) of any written form of a non-negative figure; ValueError when unreadable.
 
     `written` is the number as it stands before a multiplier written after it (and before the
-    unit): a plain Arabic or Chinese number, or any form of :func:`aidlab.numerals.read_numeral`.
+    unit): a plain Arabic or Chinese number, or any form of :func:`aidlab.claims.numerals.read_numeral`.
     A single value with a written precision goes through :func:`qualified_bounds` (so 百分之七点五
     is read like 7.5 %); an exact ratio and the forms naming several values are read at face
     value with the qualifier acting on the end it names (see the `range` reading).  The reading is

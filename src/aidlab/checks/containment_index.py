@@ -1,4 +1,4 @@
-"""A MinHash LSH Ensemble for containment queries, held in sorted numpy arrays (aidlab.republication).
+"""A MinHash LSH Ensemble for containment queries, held in sorted numpy arrays (aidlab.checks.republication).
 
 The method is datasketch's `MinHashLSHEnsemble` (Zhu et al., "LSH Ensemble: Internet-Scale Domain
 Search", VLDB 2016): pages are partitioned by set size; each partition has one banded MinHash LSH

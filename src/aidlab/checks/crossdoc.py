@@ -3,14 +3,14 @@
 Input: the claims table with the attribution columns (``quantity_key``, ``as_of``, ``period_start``,
 ``scope_kind``, ``batch``, ``programme``, ``aiding_code``, ``recipient_code``, ``unit_family``) and
 ``republication_group``, and the documents table (``doc_id``; ``url``, ``page_date``/``published``
-when known). Output: :class:`aidlab.reconcile.Check` rows. Every comparison is **blocked**: only
+when known). Output: :class:`aidlab.checks.Check` rows. Every comparison is **blocked**: only
 claims that share a quantity key (or, for parts and wholes, a key that differs only in the recipient
 region) are ever paired, and within a block claims are sorted once and compared with their
 neighbours, so the step is near-linear in the number of claims, never all pairs.
 
 Method, as a methods section could cite it. Each figure is read as the interval its wording allows
 (近2000 = [1800, 2000], 2000余 = [2000, 3000), 1300余 = [1300, 1400)), with exact rational bounds.
-Copies of one article (a republication group, :mod:`aidlab.republication`) count once: the
+Copies of one article (a republication group, :mod:`aidlab.checks.republication`) count once: the
 figures of the group's first page stand for the group, and every other copy's figure is compared
 with it only to see whether the copy *changed* it (``republication``: ``republished`` when the
 wording is identical, which confirms nothing, ``wording_changed`` or ``figure_changed`` when it
@@ -47,10 +47,10 @@ from itertools import pairwise
 
 import pandas as pd
 
-from .claims import claim_bounds
-from .intervals import Bounds
-from .reconcile import Check, _fmt, _records
-from .taxonomy import METRIC_BY_KEY
+from ..claims.extract import claim_bounds
+from ..claims.intervals import Bounds
+from ..claims.taxonomy import METRIC_BY_KEY
+from .base import Check, _fmt, _records
 
 #: Attribution columns this step reads (built by aidlab.attribution); missing ones are read as ''.
 ATTRIBUTION_INPUTS = ("quantity_key", "as_of", "period_start", "scope_kind", "batch", "programme",

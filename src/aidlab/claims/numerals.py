@@ -2,7 +2,7 @@
 
 Figures in these reports come in three shapes: Arabic numbers ("206", "42.2", "1,040", full-width
 "２０"), Arabic numbers followed by a unit suffix ("51.4万", "4.1亿", "1918.6万") and Chinese numerals
-("两批", "近千次", "一千万", "两万三千").  The consistency checks in :mod:`aidlab.intervals` need each
+("两批", "近千次", "一千万", "两万三千").  The consistency checks in :mod:`aidlab.claims.intervals` need each
 value exactly, and for an Arabic number also the precision as written ("42.20" has two decimals,
 "42.2" one), because the precision decides the interval of true values the figure stands for.
 So Arabic numbers are returned as :class:`decimal.Decimal` keeping their exponent, Chinese numerals
@@ -249,7 +249,7 @@ class Numeral(NamedTuple):
     `low_fixed` is True for a range whose low end already carries its own multiplier (5万至6 万)
     or is too large to share the high end's (3000至5 万), so a multiplier after the range applies
     to the high end only; such a low end may exceed `high` as written ('5万至6': 50000 and 6) until
-    :func:`aidlab.intervals.read_written` applies that multiplier.  `problem` says why a string is `unread`.
+    :func:`aidlab.claims.intervals.read_written` applies that multiplier.  `problem` says why a string is `unread`.
     """
 
     form: str
@@ -438,7 +438,7 @@ def read_numeral(s: str) -> Numeral:
        low end shares a multiplier written after the range ('5至6万' = 5万 to 6万) unless it carries
        its own ('5万至6万') or is not below the high end as written ('3000至5万' = 3000 to 50000, since
        3000万 would exceed 5万).  A low end above the high end (once the multiplier is applied,
-       by :func:`aidlab.intervals.read_written`) is unread.
+       by :func:`aidlab.claims.intervals.read_written`) is unread.
     7. **adjacent** — two neighbouring digits, the approximation of spoken Chinese ('四五' = 4–5,
        '三四十' = 30–40, '七八百' = 700–800, '十七八' = 17–18, '一两' = 1–2, '三四万' = 30 000–40 000),
        and the idiom 三五 (three to five; only alone, as 十三五 names a Five-Year Plan).  Other pairs

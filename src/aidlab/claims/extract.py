@@ -2,12 +2,12 @@
 
 One row per mention of a quantity in a cleaned document's headline or body. The extractor reads
 Arabic and Chinese numerals with multipliers (万/亿/千), the measure word or unit after them, the
-qualifier around them (超过/近/余/多/以上/左右, 上千, 数百 …, read as intervals by `aidlab.intervals`),
+qualifier around them (超过/近/余/多/以上/左右, 上千, 数百 …, read as intervals by `aidlab.claims.intervals`),
 the time scope of the sentence, and what is counted (subject phrase and a metric from
-`aidlab.taxonomy`).  Every other way reports write a quantity is one claim over the whole written
+`aidlab.claims.taxonomy`).  Every other way reports write a quantity is one claim over the whole written
 figure: percent words (百分之三十), tenths (三成), fractions (四分之一), per mille (千分之五), ranges
 (5万至6万人次, 3-5名), neighbouring digits (三四十家), 几 (十几名) and digits one by one (一零零名),
-each with the reading of its form (see `aidlab.intervals.QUALIFIER_READINGS`).  Extraction never
+each with the reading of its form (see `aidlab.claims.intervals.QUALIFIER_READINGS`).  Extraction never
 raises on any text: a number that no documented rule reads (不到0, 0余, 零零) becomes a flagged claim
 (reading `unread`, damaged) instead of a guessed value.
 Dates, years, clock times, ordinals, names with numerals, formulas, citation marks and numbers
@@ -26,15 +26,15 @@ from typing import NamedTuple, TypedDict
 import numpy as np
 import pandas as pd
 
-from .clean import CleanDocument
-from .fields import table_columns
+from ..fields import table_columns
+from ..text.clean import CleanDocument
+from ..text.normalize import Sentence
 from .intervals import (
     MAGNITUDE_QUALIFIERS,
     QUALIFIER_POSITIONS,
     Bounds,
     read_written,
 )
-from .normalize import Sentence
 from .numerals import MAGNITUDES
 from .taxonomy import classify
 
@@ -78,7 +78,7 @@ _PREFIX = "|".join([*map(re.escape, PREFIX_QUALIFIERS), _MAGNITUDE_PREFIXES])
 #: precision); a fraction 四分之一; an Arabic range 3-5 / 5万至6 / 10%-20 (before a lone Arabic number,
 #: which would stop at its first end); a lone Arabic number; a Chinese range 三至五 (before the run,
 #: which would stop at 至); any run of numeral characters (两万三千, 三四十, 十几, 一零零), read by
-#: aidlab.numerals.read_numeral.
+#: aidlab.claims.numerals.read_numeral.
 _NUM = (
     rf"[百千]分之(?:{_CN_END}|{_ARABIC})"
     rf"|[零〇一二两三四五六七八九十百千]+分之{_CN_END}"
@@ -453,6 +453,6 @@ def _exact_count(number: str, unit: str) -> bool:
 def written_bounds(number: str, multiplier: int, unit: str, qualifier: str) -> Bounds:
     """Exact bounds of a figure as written: a whole count is exact, shares and decimals stand for their precision.
 
-    `number` is any written form `aidlab.intervals.read_written` reads (206, 51.4, 两千, 百分之三十, 5至6, 三四十 …).
+    `number` is any written form `aidlab.claims.intervals.read_written` reads (206, 51.4, 两千, 百分之三十, 5至6, 三四十 …).
     """
     return read_written(number.replace(",", ""), multiplier, qualifier or None, exact_integer=_exact_count(number, unit))[1]

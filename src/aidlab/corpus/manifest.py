@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import LoadWarning, ManifestError, SeedIntegrityError
-from .fields import table_columns
-from .io import MANIFEST_NAME, atomic_path
+from ..errors import LoadWarning, ManifestError, SeedIntegrityError
+from ..fields import table_columns
+from ..io import MANIFEST_NAME, atomic_path
 
 #: File name suffixes of pages a corpus folder may hold (read by loading, listed by `aidlab manifest`).
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
