@@ -173,6 +173,18 @@ class _Item:
     hi: Fraction | None = None
 
 
+def _items_overlap(a: _Item, b: _Item) -> bool:
+    """`a.b.overlaps(b.b)`, from the exact ends each item computed once: only ends that touch need the
+    inclusivity rules (and an end unbounded below, never met in counts, goes to the full test)."""
+    if a.b.low is None or b.b.low is None:
+        return a.b.overlaps(b.b)
+    lo = max(a.lo, b.lo)
+    hi = b.hi if a.hi is None else a.hi if b.hi is None else min(a.hi, b.hi)
+    if hi is None or lo < hi:
+        return True
+    return lo == hi and a.b.overlaps(b.b)
+
+
 def _slot(rec: dict) -> str:
     """The time a claim holds at: a batch number, a period (start/end) or an as-of date; '' when undated."""
     batch, as_of, start = str(rec.get("batch") or ""), str(rec.get("as_of") or ""), str(rec.get("period_start") or "")
@@ -252,7 +264,7 @@ def _republication(block: list[_Item], key: str, out: _Builder) -> list[_Item]:
                     out.add("republication", "consistent", "republished", [a, b], _pair_text(a, b) + ": identical",
                             f"{doc} republishes {rep_doc} (republication group {group}) with the same figure {a.rec['text']}, "
                             "so it is one source, not a confirmation.", key)
-                elif a.b.overlaps(b.b):
+                elif _items_overlap(a, b):
                     out.add("republication", "consistent", "wording_changed", [a, b], _pair_text(a, b) + ": overlap",
                             f"{doc} republishes {rep_doc} (group {group}) but words the figure as {b.rec['text']} instead of "
                             f"{a.rec['text']}; the two readings overlap.", key)
@@ -267,7 +279,7 @@ def _republication(block: list[_Item], key: str, out: _Builder) -> list[_Item]:
 
 def _overlap_pair(a: _Item, b: _Item, key: str, out: _Builder) -> None:
     arith = _pair_text(a, b)
-    if a.b.overlaps(b.b):
+    if _items_overlap(a, b):
         point = single_shared_point(a.b, b.b)
         if point is not None:
             out.add("cross_document", "consistent", "agree_at_point", [a, b], arith + f": share only {_fmt(point)}",
@@ -295,7 +307,7 @@ def _same_time(items: list[_Item], key: str, out: _Builder) -> None:
         done.add((id(a), id(b)))
     top = max(xs, key=lambda i: i.lo)
     low = min(xs, key=lambda i: (i.hi is None, i.hi or 0))
-    if top is not low and (id(low), id(top)) not in done and (id(top), id(low)) not in done and not top.b.overlaps(low.b):
+    if top is not low and (id(low), id(top)) not in done and (id(top), id(low)) not in done and not _items_overlap(top, low):
         _overlap_pair(low, top, key, out)
 
 
