@@ -5,18 +5,7 @@ import bisect
 import re
 from fractions import Fraction
 
-from .base import (
-    GROWTH_VERB,
-    MAX_SCAN,
-    Check,
-    _as_page,
-    _bounds_of,
-    _fmt,
-    _hi,
-    _lo,
-    _overlaps,
-    _Page,
-)
+from .base import GROWTH_VERB, MAX_SCAN, Check, _as_page, _bounds_of, _fmt, _hi, _lo, _overlaps, _Page
 
 #: Sentences before / after a change's sentence searched for a stated baseline (去年同期3.1万人次).
 BASELINE_WINDOW = (1, 2)

@@ -4,11 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..claims.intervals import ROUNDING_MODES, grim_percent
-from .base import (
-    Check,
-    _as_page,
-    _is_count,
-)
+from .base import Check, _as_page, _is_count
 
 ORDINARY_MODES = ("half_up", "half_down", "half_even")
 

@@ -4,18 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .base import (
-    MAX_SCAN,
-    Check,
-    _as_page,
-    _bounds_of,
-    _fmt,
-    _hi,
-    _is_rate,
-    _lo,
-    _Page,
-    _sum_bounds,
-)
+from .base import MAX_SCAN, Check, _as_page, _bounds_of, _fmt, _hi, _is_rate, _lo, _Page, _sum_bounds
 
 #: Sentences after / before a total searched for its listed parts (counting only sentences that hold
 #: figures of the total's unit family and metric).

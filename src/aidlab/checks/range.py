@@ -3,14 +3,7 @@ from __future__ import annotations
 
 import bisect
 
-from .base import (
-    GROWTH_VERB,
-    Check,
-    _as_page,
-    _hi,
-    _is_rate,
-    _lo,
-)
+from .base import GROWTH_VERB, Check, _as_page, _hi, _is_rate, _lo
 
 
 def range_checks(claims) -> list[Check]:

@@ -4,14 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from .base import (
-    Check,
-    _as_page,
-    _hi,
-    _is_rate,
-    _lo,
-    _Page,
-)
+from .base import Check, _as_page, _hi, _is_rate, _lo, _Page
 
 #: Most recent unmatched claims kept per (family, value bucket) as repeat partners.
 REPEAT_ANCHORS = 32
