@@ -65,7 +65,7 @@ _COUNT_COLUMNS = ("raw_chars", "body_chars", "chrome_chars", "segments", "annota
 #: Pages per chunk of a streamed run: the unit of work sent to a process or a Dask worker, and of writing.
 CHUNK_PAGES = 64
 #: Rows per Parquet row group of a streamed table: chunks are held back (as Arrow tables) until this many.
-ROW_GROUP_ROWS = 16_384
+ROW_GROUP_ROWS = 8_192
 #: How far the pipeline goes per page: clean only, clean + claims, or clean + claims + within-page checks.
 STEPS = ("clean", "claims", "checks")
 
