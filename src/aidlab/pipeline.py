@@ -454,8 +454,11 @@ class TableSink:
         self.rows += len(df)
 
     def _flush(self) -> None:
-        """Write the chunks held back as one Parquet row group (the writer keeps every row group's
-        metadata until it closes: ≈ 0.8 KB a column, so a row group per 64-page chunk grew with the run)."""
+        """Write the chunks held back as one Parquet row group. The writer keeps every row group's metadata
+        until it closes (≈ 0.8 KB a column): a row group per 64-page chunk was ≈ 150 MB at 100 000 pages.
+        Measured peak RSS (1 000 / 4 000 generated pages): 299 / 359 MiB with a row group per chunk, 321 /
+        386 with 8 192 rows, 333 / 404 with 16 384 (the rows held back, and bigger groups read back by the
+        cross step); 8 192 keeps the metadata to a few MB at 100 000 pages for ≈ 20 MB held."""
         if self._pending:
             import pyarrow as pa
 
