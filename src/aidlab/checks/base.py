@@ -68,10 +68,19 @@ class Check:
 
 # --- small exact helpers ------------------------------------------------------------------------
 
+def _shared(values: list) -> list:
+    """The values with each distinct string held once (a key, a programme, a date or a sentence repeats over
+    many claims; a list of strings read from Arrow holds a new object for every row)."""
+    seen: dict = {}
+    return [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts; a zip over column lists (DataFrame.to_dict('records') goes row by row and is slow)."""
+    """Rows as dicts; a zip over column lists (DataFrame.to_dict('records') goes row by row and is slow).
+    Repeated strings are shared: on the largest block of the cross-document step (18 000 claims) records
+    took 2.4 KB a claim, 832 bytes of them the dict itself, most of the rest repeated strings; shared, 1.2 KB."""
     columns = list(df.columns)
-    return [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))]
+    return [dict(zip(columns, values)) for values in zip(*(_shared(df[c].tolist()) for c in columns))]
 
 
 def _fmt(x: Fraction | Decimal | None, digits: int = 4) -> str:
