@@ -87,3 +87,19 @@ def test_band_keys_depend_on_band_number_and_every_value():
     assert changed.tolist() == [2]
     same = np.zeros((1, 128), dtype=np.uint32)
     assert len(np.unique(band_keys(same, 1, 128))) == 128  # equal values in different bands: different keys
+
+
+def test_withdrawn_pages_leave_the_arrays_once_they_are_half_and_queries_stay_the_same(signed):
+    """Withdrawing most pages rebuilds the arrays without them (a story copied k times must not cost every
+    later query its k entries); what each query returns is the same as skipping them one by one."""
+    ids, values, sizes = signed
+    compacting = ContainmentIndex(values, sizes, threshold=0.5, num_part=8, m=2)
+    before = compacting.nbytes
+    gone = list(range(0, len(ids), 3)) + list(range(1, len(ids), 3))  # two pages in three
+    for k in gone:
+        compacting.withdraw(k)
+    assert compacting.nbytes < before * 0.6
+    reference = ContainmentIndex(values, sizes, threshold=0.5, num_part=8, m=2)
+    for k in range(len(ids)):
+        expected = [j for j in reference.query(k) if j % 3 == 2]
+        assert compacting.query(k).tolist() == expected
