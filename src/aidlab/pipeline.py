@@ -185,7 +185,7 @@ class CheckNumbering:
         self.counters: Counter = Counter()
 
     def frame(self, rows: list[dict]) -> pd.DataFrame:
-        frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+        frame = rows_frame(rows, CHECK_COLUMNS)
         ids = []
         for kind in frame["kind"]:
             self.counters[kind] += 1
@@ -194,13 +194,26 @@ class CheckNumbering:
         return frame
 
 
+def rows_frame(rows: list[dict], columns: Iterable[str]) -> pd.DataFrame:
+    """Rows (dicts holding every column) as a DataFrame, built column by column: the same frame as
+    `pd.DataFrame(rows, columns=...)` without its row-by-row reading of the dicts (a tenth of the cross
+    step's time). Rows missing a column go the general way (it fills them in)."""
+    columns = list(columns)
+    if not rows or any(len(r) < len(columns) for r in rows):
+        return pd.DataFrame(rows, columns=columns)
+    try:
+        return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)
+    except KeyError:
+        return pd.DataFrame(rows, columns=columns)
+
+
 def chunk_frames(pages: list[PageRows], numbering: CheckNumbering) -> dict[str, pd.DataFrame]:
     """The rows of some pages as one DataFrame per table (columns in dictionary order)."""
     claims = [r for p in pages if p.claims for r in p.claims]
     return {
-        "documents": pd.DataFrame([p.document for p in pages], columns=list(DOCUMENTS_COLUMNS)),
-        "segments": pd.DataFrame([s for p in pages for s in p.segments], columns=list(clean.SEGMENT_COLUMNS)),
-        "spans": pd.DataFrame([s for p in pages for s in p.spans], columns=list(clean.SPAN_COLUMNS)),
+        "documents": rows_frame([p.document for p in pages], DOCUMENTS_COLUMNS),
+        "segments": rows_frame([s for p in pages for s in p.segments], clean.SEGMENT_COLUMNS),
+        "spans": rows_frame([s for p in pages for s in p.spans], clean.SPAN_COLUMNS),
         "claims": claims_frame(claims, CLAIMS_COLUMNS) if claims else pd.DataFrame(columns=list(CLAIMS_COLUMNS)),
         "checks": numbering.frame([c for p in pages for c in p.checks]),
     }
