@@ -270,7 +270,22 @@ def test_cross_document_step_in_key_blocks_finds_the_same_checks(tmp_path, monke
     monkeypatch.setattr(pipeline, "CROSS_BLOCK_CLAIMS", 100)
     monkeypatch.setattr(pipeline.key_blocks, "__defaults__", (100,))
     blocks = tmp_path / "blocks"
+    from aidlab.checks import crossdoc
+
+    built, index = [], crossdoc.document_index
+    monkeypatch.setattr(crossdoc, "document_index", lambda docs: built.append(len(docs)) or index(docs))
+    seen, original = [], pipeline.key_blocks
+
+    def counted(*args, **kwargs):
+        for block in original(*args, **kwargs):
+            seen.append(len(block))
+            yield block
+
+    monkeypatch.setattr(pipeline, "key_blocks", counted)
     pipeline.stream(corpus, blocks, csv_tables=("checks",))
+    # many blocks, and what the checks read of the documents gathered once for all of them (not per block:
+    # quadratic at 100 000 pages)
+    assert len(seen) > 3 and built == [60]
     a = pd.read_csv(whole / "checks.csv", dtype=str, keep_default_na=False).drop(columns="check_id")
     b = pd.read_csv(blocks / "checks.csv", dtype=str, keep_default_na=False).drop(columns="check_id")
     cross = a["kind"].str.startswith(("cross", "republication"))

@@ -566,7 +566,7 @@ def _pending_batches(pending: Path) -> Iterator[pd.DataFrame]:
 def _write_cross_document_checks(folder: Path, pending: Path, documents: pd.DataFrame, numbering: CheckNumbering,
                                  summary: StreamSummary, sink: TableSink) -> None:
     """Run the cross-document checks key block by key block over the claims Parquet file and write them."""
-    usable = documents[documents["usable"].astype(bool)]
+    usable = crossdoc.document_index(documents[documents["usable"].astype(bool)])   # once, not per block
     with system_arrow_pool():
         for claims in key_blocks(folder / "claims.parquet", pending):
             checks = crossdoc.iter_cross_document_checks(claims, usable)
