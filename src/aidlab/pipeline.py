@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 from . import attribution
@@ -696,10 +697,16 @@ def key_blocks(claims_path: Path, scratch: Path, block_claims: int = CROSS_BLOCK
         for i in range(source.num_row_groups):
             table = source.read_row_group(i, columns=columns)
             keys = [k or "" for k in table.column("quantity_key").to_pylist()]
-            ids = [zlib.crc32("|".join(k.split("|")[-3:]).encode()) % buckets if k and k != "unknown" else -1
-                   for k in keys]
-            for b in sorted(set(ids) - {-1}):
-                part = table.filter(pa.array([x == b for x in ids]))
+            ids = np.array([zlib.crc32("|".join(k.split("|")[-3:]).encode()) % buckets if k and k != "unknown" else -1
+                            for k in keys], dtype=np.int64)
+            # the rows of each bucket, in table order, from one stable sort (a filter per bucket read every row
+            # once for every bucket: rows × buckets, both growing with the corpus)
+            order = np.argsort(ids, kind="stable")
+            for rows in np.split(order, np.flatnonzero(np.diff(ids[order])) + 1):
+                b = int(ids[rows[0]]) if len(rows) else -1
+                if b < 0:
+                    continue
+                part = table.take(pa.array(rows))
                 if b not in writers:
                     writers[b] = pq.ParquetWriter(scratch / f"cross-{b:04d}.parquet", part.schema)
                 writers[b].write_table(part)
