@@ -200,7 +200,7 @@ def rows_frame(rows: list[dict], columns: Iterable[str]) -> pd.DataFrame:
     `pd.DataFrame(rows, columns=...)` without its row-by-row reading of the dicts (a tenth of the cross
     step's time). Rows missing a column go the general way (it fills them in)."""
     columns = list(columns)
-    if not rows or any(len(r) < len(columns) for r in rows):
+    if not rows:
         return pd.DataFrame(rows, columns=columns)
     try:
         return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)
@@ -540,7 +540,7 @@ def _take_page(page: PageRows, summary: StreamSummary, signatures: dict[str, byt
 
 
 #: Columns of the documents table the cross-page step reads (republication groups, evidence urls and dates).
-_CROSS_DOCUMENT_COLUMNS = ("doc_id", "usable", "url", "published", "page_date", "republication_group")
+_CROSS_DOCUMENT_COLUMNS = ("doc_id", "usable", "url", "published", "page_date")
 #: Cross-document checks per batch written (their rows carry the evidence sentences, so they are not all held).
 CHECK_BATCH = 2000
 #: Documents per batch when the held-back documents table is written out.

@@ -50,7 +50,8 @@ import pandas as pd
 from ..claims.extract import claim_bounds
 from ..claims.intervals import Bounds
 from ..claims.taxonomy import METRIC_BY_KEY
-from .base import Check, _column_lists, _fmt
+from .base import Check, _column_lists, _fmt, _hi, _lo
+from .republication import page_dates
 
 #: Attribution columns this step reads (built by aidlab.attribution); missing ones are read as ''.
 ATTRIBUTION_INPUTS = ("quantity_key", "as_of", "period_start", "scope_kind", "batch", "programme",
@@ -64,14 +65,6 @@ _NATIONAL = frozenset({"000000", "100000", "CN", "china", "national"})
 
 
 # --- exact interval helpers ---------------------------------------------------------------------
-
-def _lo(b: Bounds) -> Fraction:
-    return Fraction(b.low) if b.low is not None else Fraction(0)
-
-
-def _hi(b: Bounds) -> Fraction | None:
-    return Fraction(b.high) if b.high is not None else None
-
 
 def wholly_below(later: Bounds, earlier: Bounds) -> bool:
     """True when every value of `later` is below every value of `earlier` (ends' inclusivity respected)."""
@@ -222,16 +215,13 @@ def document_index(documents: pd.DataFrame | None) -> DocumentIndex:
     """The DocumentIndex of a documents table (empty without one)."""
     if documents is None or documents.empty:
         return DocumentIndex({}, {})
-    urls = documents["url"].fillna("").astype(str) if "url" in documents else pd.Series([""] * len(documents))
-    dates = pd.Series([""] * len(documents), index=documents.index)
-    for col in ("published", "page_date"):  # page_date (attribution) wins when it is a date
-        if col in documents:
-            vals = documents[col].fillna("").astype(str)
-            dates = dates.where(~vals.str.match(r"^\d{4}-\d{2}-\d{2}"), vals.str[:10])
+    urls = documents["url"].fillna("").astype(str).tolist() if "url" in documents else [""] * len(documents)
+    dated = page_dates(documents)  # page_date (attribution) wins over published when it is a date
+    dates = [dated[d] for d in documents["doc_id"]]
     ids = documents["doc_id"].astype(str).tolist()
     groups = (dict(zip(ids, documents["republication_group"].fillna("").astype(str).tolist()))
               if "republication_group" in documents else {})
-    return DocumentIndex(dict(zip(ids, zip(urls.tolist(), dates.tolist()))), groups)
+    return DocumentIndex(dict(zip(ids, zip(urls, dates))), groups)
 
 
 def _groups(claims: pd.DataFrame, docs: DocumentIndex) -> list[str]:

@@ -266,7 +266,7 @@ def republication_pairs(signatures: Mapping[str, bytes],
     return pairs
 
 
-def _page_dates(documents: pd.DataFrame) -> dict[str, str]:
+def page_dates(documents: pd.DataFrame) -> dict[str, str]:
     """doc_id → ISO date of the page (page_date, else published), '' when unknown."""
     out = {d: "" for d in documents["doc_id"]}
     for col in ("published", "page_date"):  # page_date (attribution) wins when present
@@ -313,7 +313,7 @@ def republication_groups(documents: pd.DataFrame, signatures: Mapping[str, bytes
                 # makes its own query in turn), so a page copied k times is a candidate of few queries, not
                 # of all k: k copies cost about k candidates, not k²
                 index.withdraw(j)
-    dates = _page_dates(documents)
+    dates = page_dates(documents)
     members: dict[str, list[str]] = {}
     for d in ids:
         members.setdefault(find(d), []).append(d)
